@@ -1,0 +1,223 @@
+"""The requests adapter: intercept `HTTPAdapter.send`, convert, and decide nothing.
+
+Owns: the patch of `requests.adapters.HTTPAdapter.send` (so every Session, mounted subclass and
+library built on requests is intercepted), `to_request` (PreparedRequest -> view),
+`to_native` (Outcome -> a real `requests.Response` built by the adapter's own `build_response`
+over a real `urllib3.HTTPResponse`), and urllib3 `Retry` emulated without sleeping.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterable, Iterable, Iterator
+from http.client import HTTPMessage
+from typing import TYPE_CHECKING, Any, Callable, Final
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPResponse
+from urllib3.exceptions import MaxRetryError
+from urllib3.util.retry import Retry
+
+from canned._core import activation
+from canned._core.reply import Outcome, Reply
+from canned._core.request import VIEW_ATTRIBUTE, Headers, Request, to_bytes
+
+if TYPE_CHECKING:
+    from canned._core.mock import Mock
+
+SEND_ARGUMENTS: Final = ("stream", "timeout", "verify", "cert", "proxies")
+Send = Callable[..., requests.Response]
+
+# The send that was in place when canned was imported (responses' `_real_send`).
+real_send: Final[Send] = HTTPAdapter.send
+
+
+class _Body(io.BytesIO):
+    """A body whose `isclosed()` turns true once read to the end, so streaming stops there."""
+
+    def isclosed(self) -> bool:
+        return self.closed or self.tell() >= len(self.getbuffer())
+
+
+class _Chunks(io.RawIOBase):
+    """A file over an iterable of byte chunks, read as the client asks for them."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks: Iterator[bytes] = iter(chunks)
+        self._pending = b""
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def isclosed(self) -> bool:
+        return self.closed or (self._done and not self._pending)
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending and not self._done:
+            try:
+                chunk = next(self._chunks)
+            except StopIteration:
+                self._done = True
+                break
+            self._pending = chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+class _OriginalResponse:
+    """What `http.client.HTTPResponse` offers to urllib3 and to requests' cookie extraction."""
+
+    def __init__(self, msg: HTTPMessage) -> None:
+        self.msg = msg
+
+    def isclosed(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+def to_request(prepared: requests.PreparedRequest, send_kwargs: dict[str, Any]) -> Request:
+    """The view of `prepared`; the PreparedRequest gets responses' `params` and `req_kwargs`."""
+    body = prepared.body
+    if hasattr(body, "read"):
+        body = body.read()  # type: ignore[union-attr]  # file-like bodies are read once (#719)
+        prepared.body = body
+    elif body is not None and not isinstance(body, (bytes, str)):
+        body = b"".join(to_bytes(chunk) or b"" for chunk in body)  # a generator: chunked upload
+        prepared.body = body
+    view = Request(
+        prepared.method or "GET",
+        prepared.url or "",
+        Headers(prepared.headers),
+        to_bytes(body),
+        native=prepared,
+        req_kwargs=send_kwargs,
+    )
+    prepared.params = view.params  # type: ignore[attr-defined]  # responses' extra attribute
+    prepared.req_kwargs = view.req_kwargs  # type: ignore[attr-defined]  # responses' extra attribute
+    setattr(prepared, VIEW_ATTRIBUTE, view)
+    return view
+
+
+def _raw_response(reply: Reply, method: str) -> HTTPResponse:
+    headers = HTTPMessage()
+    for name, value in reply.headers:
+        headers[name] = value
+    body = reply.body
+    if method == "HEAD":
+        fp: Any = _Body(b"")  # a HEAD answer carries headers only (API.md §5 row 5)
+    elif isinstance(body, bytes):
+        fp = _Body(body)
+    elif hasattr(body, "read"):
+        fp = body
+    elif isinstance(body, AsyncIterable):
+        raise TypeError("requests cannot read an async iterator body; give bytes or an iterator")
+    else:
+        fp = _Chunks(body)
+    return HTTPResponse(
+        body=fp,
+        headers=list(reply.headers),  # type: ignore[arg-type]  # urllib3 takes pairs too
+        status=reply.status,
+        reason=reply.reason,
+        preload_content=False,
+        original_response=_OriginalResponse(headers),  # type: ignore[arg-type]  # duck-typed
+        request_method=method,
+        enforce_content_length=True,
+    )
+
+
+def to_native(
+    outcome: Outcome,
+    adapter: HTTPAdapter,
+    prepared: requests.PreparedRequest,
+    kwargs: dict[str, Any],
+    real: Send,
+) -> requests.Response:
+    """Carry out `outcome`: build the response, send for real, or raise the client's error."""
+    if outcome.kind == "unmatched":
+        raise requests.ConnectionError(outcome.message, request=prepared)
+    if outcome.kind == "passthrough":
+        return real(adapter, prepared, **kwargs)
+    reply = outcome.reply
+    if not isinstance(reply, Reply):
+        return adapter.build_response(prepared, reply)  # a custom route's own urllib3 response
+    if reply.error is not None:
+        raise reply.error
+    return adapter.build_response(prepared, _raw_response(reply, prepared.method or "GET"))
+
+
+def on_request(
+    mock: Mock,
+    adapter: HTTPAdapter,
+    prepared: requests.PreparedRequest,
+    *,
+    real: Send,
+    retries: Retry | None = None,
+    **kwargs: Any,
+) -> requests.Response:
+    """One intercepted `send`: view, decide, build, settle; then urllib3 retries, unslept."""
+    outcome = mock.handle(to_request(prepared, kwargs))
+    try:
+        response = to_native(outcome, adapter, prepared, kwargs, real)
+    except BaseException as error:
+        mock.settle_error(outcome, error)
+        raise
+    response = mock.settle(outcome, response)  # Any: response_callback may replace it
+    retries = retries or adapter.max_retries
+    method = prepared.method or "GET"
+    if not (
+        outcome.kind == "answer"
+        and isinstance(retries, Retry)
+        and retries.is_retry(method, response.status_code, "Retry-After" in response.headers)
+    ):
+        return response  # type: ignore[no-any-return]  # response_callback's own return
+    try:
+        retries = retries.increment(method=method, url=response.url, response=response.raw)
+    except MaxRetryError as error:
+        if retries.raise_on_status:
+            raise requests.exceptions.RetryError(error, request=prepared) from error
+        return response  # type: ignore[no-any-return]  # response_callback's own return
+    return on_request(mock, adapter, prepared, real=real, retries=retries, **kwargs)
+
+
+def send_kwargs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """`send`'s positional arguments by name (responses #642)."""
+    named = dict(zip(SEND_ARGUMENTS, args))
+    named.update(kwargs)
+    return named
+
+
+class RequestsInterceptor:
+    """Replaces `HTTPAdapter.send` while any mock is active, and puts the original back."""
+
+    def __init__(self) -> None:
+        self.original: Send = real_send
+
+    def install(self) -> None:
+        self.original = HTTPAdapter.send
+        HTTPAdapter.send = intercepted_send  # type: ignore[method-assign,assignment]  # the seam
+
+    def uninstall(self) -> None:
+        HTTPAdapter.send = self.original  # type: ignore[method-assign]  # the public seam
+
+
+interceptor: Final = RequestsInterceptor()
+
+
+def intercepted_send(
+    adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+) -> requests.Response:
+    """`HTTPAdapter.send` while a mock is active: the innermost mock answers."""
+    mock = activation.current()
+    if mock is None:  # the last mock left while this call was on its way
+        return interceptor.original(adapter, request, *args, **kwargs)
+    real = getattr(mock, "real_adapter_send", None) or interceptor.original
+    return on_request(mock, adapter, request, real=real, **send_kwargs(args, kwargs))
+
+
+activation.register_interceptor(interceptor)

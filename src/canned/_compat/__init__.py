@@ -1,0 +1,1 @@
+"""responses compatibility: `RequestsMock`'s requests-only extras, the default mock, deprecations."""

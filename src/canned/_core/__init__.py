@@ -1,0 +1,1 @@
+"""The client-agnostic model: requests, routes, matching, registries, the mock. No HTTP client."""

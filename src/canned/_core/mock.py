@@ -1,0 +1,542 @@
+"""The mock: a registry, a call log, passthrough prefixes and options, and the one entry point.
+
+Owns: `Mock` with responses' `RequestsMock` methods (add, add_callback, replace, remove, calls,
+start/stop, activate, ...), `handle(request) -> Outcome` that every adapter calls, and `settle`,
+which runs `response_callback` and records the call. find + record happen under one lock.
+Must not import an HTTP client: client-specific extras live in `canned._compat`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
+from urllib.parse import urlsplit
+
+from canned._core import activation, urls, validation
+from canned._core.calls import Call, CallList
+from canned._core.diagnosis import Diagnosis
+from canned._core.registry import FirstMatchRegistry
+from canned._core.reply import Outcome, Reply
+from canned._core.request import Request
+from canned._core.routes import (
+    URL,
+    BaseResponse,
+    CallbackResponse,
+    FalseBool,
+    Matcher,
+    Response,
+)
+from canned.errors import CallCountError, UnfiredRoutesError
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DELETE: Final = "DELETE"
+GET: Final = "GET"
+HEAD: Final = "HEAD"
+OPTIONS: Final = "OPTIONS"
+PATCH: Final = "PATCH"
+POST: Final = "POST"
+PUT: Final = "PUT"
+
+ResponseCallback = Callable[[Any], Any]
+
+
+def attach_request(error: BaseException, native: Any) -> None:
+    """Give a raised exception the request it answers (API.md §5 row 12), unless it has one."""
+    if getattr(error, "request", None) is None:
+        # an exception type with __slots__ cannot carry it; it is raised as it is
+        with contextlib.suppress(AttributeError):
+            error.request = native  # type: ignore[attr-defined]  # exceptions take attributes
+
+
+def is_passthru(url: str, prefixes: Sequence[Any]) -> bool:
+    """responses' prefix rule: a string prefix by `startswith`, a regex by `match`."""
+    for prefix in prefixes:
+        if isinstance(prefix, str):
+            if url.startswith(prefix):
+                return True
+        elif prefix.match(url):
+            return True
+    return False
+
+
+def clean_prefix(prefix: str | re.Pattern[str]) -> str | re.Pattern[str]:
+    """A unicode host is punycoded and a unicode path percent-encoded, as requests sends them."""
+    if isinstance(prefix, re.Pattern) or prefix.isascii():
+        return prefix
+    parts = urlsplit(prefix)
+    host = urls.normalise_host(parts.hostname or "")
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return parts._replace(netloc=netloc, path=urls.normalise_path(parts.path)).geturl()
+
+
+@dataclass
+class _Frame:
+    """What a nested activation of the same mock saw on entry, put back when it leaves."""
+
+    registry: FirstMatchRegistry
+    routes: list[BaseResponse]
+    calls: list[Call]
+    passthru_prefixes: tuple[Any, ...]
+    assert_all_requests_are_fired: bool
+
+    @classmethod
+    def of(cls, mock: Mock) -> _Frame:
+        return cls(
+            mock._registry,
+            list(mock._registry.registered),
+            list(mock._calls),
+            mock.passthru_prefixes,
+            mock.assert_all_requests_are_fired,
+        )
+
+    def restore(self, mock: Mock) -> None:
+        mock._registry = self.registry
+        self.registry.registered[:] = self.routes
+        mock._calls._restore(self.calls)
+        mock.passthru_prefixes = self.passthru_prefixes
+        mock.assert_all_requests_are_fired = self.assert_all_requests_are_fired
+
+
+class Mock:
+    """Same as `responses.RequestsMock`, without the requests-only extras (see `RequestsMock`).
+
+    Differs: activations nest (leaving an inner one restores what the outer had, API.md §5
+    row 1); `reset()` keeps the constructor's registry and passthru prefixes (row 2).
+    """
+
+    DELETE: Final = DELETE
+    GET: Final = GET
+    HEAD: Final = HEAD
+    OPTIONS: Final = OPTIONS
+    PATCH: Final = PATCH
+    POST: Final = POST
+    PUT: Final = PUT
+    Response = Response
+    response_callback: ResponseCallback | None = None
+
+    def __init__(
+        self,
+        assert_all_requests_are_fired: bool = True,
+        response_callback: ResponseCallback | None = None,
+        passthru_prefixes: Sequence[str | re.Pattern[str]] = (),
+        registry: type[FirstMatchRegistry] = FirstMatchRegistry,
+    ) -> None:
+        where = f"{type(self).__name__}()"
+        self.assert_all_requests_are_fired = validation.check_bool(
+            where, "assert_all_requests_are_fired", assert_all_requests_are_fired
+        )
+        if response_callback is not None:
+            validation.check_callable(where, "response_callback", response_callback)
+        self.response_callback = response_callback
+        if isinstance(passthru_prefixes, (str, re.Pattern)):
+            validation.reject(where, "passthru_prefixes", "a tuple of prefixes", passthru_prefixes)
+        self._initial_prefixes = tuple(
+            clean_prefix(validation.check_prefix(where, p)) for p in passthru_prefixes
+        )
+        self.passthru_prefixes: tuple[Any, ...] = self._initial_prefixes
+        self._registry_class = self._check_registry(where, registry)
+        self._registry = registry()
+        self._calls = CallList()
+        self._thread_lock = threading.Lock()
+        self._frames: list[_Frame | None] = []
+
+    @staticmethod
+    def _check_registry(where: str, registry: Any) -> type[FirstMatchRegistry]:
+        if not (isinstance(registry, type) and issubclass(registry, FirstMatchRegistry)):
+            validation.reject(where, "registry", "a FirstMatchRegistry subclass", registry)
+        return registry
+
+    @property
+    def matchers(self) -> ModuleType:
+        """The `canned.matchers` module, so `rsps.matchers.json_params_matcher` works."""
+        from canned import matchers
+
+        return matchers  # type: ignore[no-any-return]  # a module, typed as such
+
+    # -- registering -----------------------------------------------------------------------
+
+    def add(
+        self,
+        method: str | BaseResponse | None = None,
+        url: URL | None = None,
+        body: Any = "",
+        adding_headers: Any = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> BaseResponse:
+        """Same as `responses.add`: register a route (or a ready `BaseResponse`) and return it.
+
+        Differs: stray positional arguments are a `TypeError` (API.md §5 row 8).
+        """
+        return self._registry.add(
+            self._build("add()", method, url, body, adding_headers, args, kwargs)
+        )
+
+    def _build(
+        self,
+        where: str,
+        method: Any,
+        url: Any,
+        body: Any,
+        adding_headers: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> BaseResponse:
+        validation.check_no_positional(where, args)
+        if isinstance(method, BaseResponse):
+            return method
+        if url is None:
+            validation.reject(where, "url", "a URL string or a compiled regex", url)
+        if adding_headers is not None and "headers" not in kwargs:
+            kwargs["headers"] = adding_headers
+        with validation.called_as(where):
+            return Response(method, url, body, **kwargs)
+
+    def _method_adder(method: str) -> Callable[..., BaseResponse]:  # type: ignore[misc]  # used in the class body only
+        def add_method(
+            self: Mock, url: URL, body: Any = "", *args: Any, **kwargs: Any
+        ) -> BaseResponse:
+            return self.add(method, url, body, *args, **kwargs)
+
+        add_method.__name__ = add_method.__qualname__ = method.lower()
+        add_method.__doc__ = f"Same as `responses.{method.lower()}`: `add({method!r}, url, ...)`."
+        return add_method
+
+    delete = _method_adder(DELETE)
+    get = _method_adder(GET)
+    head = _method_adder(HEAD)
+    options = _method_adder(OPTIONS)
+    patch = _method_adder(PATCH)
+    post = _method_adder(POST)
+    put = _method_adder(PUT)
+    del _method_adder
+
+    def add_callback(
+        self,
+        method: str,
+        url: URL,
+        callback: Callable[[Any], Any],
+        match_querystring: Any = FalseBool(),  # noqa: B008  # responses' own default object
+        content_type: str | None = "text/plain",
+        match: Sequence[Matcher] = (),
+    ) -> BaseResponse:
+        """Same as `responses.add_callback`: `callback(request)` answers each matching call."""
+        with validation.called_as("add_callback()"):
+            route = CallbackResponse(
+                method,
+                url,
+                callback,
+                content_type=content_type,
+                match_querystring=match_querystring,
+                match=match,
+            )
+        return self._registry.add(route)
+
+    def add_passthru(self, prefix: str | re.Pattern[str]) -> None:
+        """Same as `responses.add_passthru`: unmatched URLs with this prefix go to the network."""
+        prefix = clean_prefix(validation.check_prefix("add_passthru()", prefix))
+        self.passthru_prefixes = (*self.passthru_prefixes, prefix)
+
+    def remove(self, method_or_response: Any = None, url: URL | None = None) -> list[BaseResponse]:
+        """Same as `responses.remove`: unregister every route with this method and URL.
+
+        Differs: returns the routes removed (API.md §5 row 3).
+        """
+        if isinstance(method_or_response, BaseResponse):
+            probe = method_or_response
+        else:
+            with validation.called_as("remove()"):
+                probe = BaseResponse(method_or_response, url)  # type: ignore[arg-type]  # checked inside
+        return self._registry.remove(probe)
+
+    def replace(
+        self,
+        method_or_response: Any = None,
+        url: URL | None = None,
+        body: Any = "",
+        *args: Any,
+        **kwargs: Any,
+    ) -> BaseResponse:
+        """Same as `responses.replace`: put a new route in place of the first equal one.
+
+        Raises:
+            ValueError: no route with this method and URL is registered.
+        """
+        route = self._build("replace()", method_or_response, url, body, None, args, kwargs)
+        return self._registry.replace(route)
+
+    def upsert(
+        self,
+        method_or_response: Any = None,
+        url: URL | None = None,
+        body: Any = "",
+        *args: Any,
+        **kwargs: Any,
+    ) -> BaseResponse:
+        """Same as `responses.upsert`: `replace`, or `add` when nothing equal is registered."""
+        route = self._build("upsert()", method_or_response, url, body, None, args, kwargs)
+        try:
+            return self._registry.replace(route)
+        except ValueError:
+            return self._registry.add(route)
+
+    def registered(self) -> list[BaseResponse]:
+        """Same as `responses.registered`: the registry's live list."""
+        return self._registry.registered
+
+    def get_registry(self) -> FirstMatchRegistry:
+        return self._registry
+
+    def _set_registry(self, new_registry: type[FirstMatchRegistry]) -> None:
+        """Same as `responses._set_registry`: use a new registry of class `new_registry`.
+
+        Raises:
+            AttributeError: routes are registered (responses' own message).
+        """
+        if self.registered():
+            raise AttributeError(
+                "Cannot replace Registry, current registry has responses.\n"
+                "Run 'responses.registry.reset()' first"
+            )
+        self._registry = self._check_registry("_set_registry()", new_registry)()
+
+    def reset(self) -> None:
+        """Same as `responses.reset`: drop every route and call.
+
+        Differs: the registry class and passthru prefixes given to the constructor are kept
+        (API.md §5 row 2).
+        """
+        self._registry = self._registry_class()
+        self._calls.reset()
+        self.passthru_prefixes = self._initial_prefixes
+
+    # -- the call log ----------------------------------------------------------------------
+
+    @property
+    def calls(self) -> CallList:
+        return self._calls
+
+    def assert_call_count(self, url: str, count: int) -> Literal[True]:
+        """Same as `responses.assert_call_count`: `url` (with its query) was called `count` times.
+
+        Raises:
+            CallCountError: an `AssertionError` with responses' message.
+        """
+        if not isinstance(url, str):
+            validation.reject("assert_call_count()", "url", "a URL string", url)
+        if isinstance(count, bool) or not isinstance(count, int):
+            validation.reject("assert_call_count()", "count", "an int", count)
+        url = urls.with_default_path(url)
+        called = sum(1 for call in self._calls if call.request.url == url)
+        if called != count:
+            raise CallCountError(
+                f"Expected URL '{url}' to be called {count} times. Called {called} times."
+            )
+        return True
+
+    # -- answering -------------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Outcome:
+        """Decide what answers `request`: a route's reply, the real network, or nothing.
+
+        The route is found under the mock's lock; a route's callback runs outside it.
+        """
+        shape = request.shape
+        with self._thread_lock:
+            route, reasons = self._registry.find(shape)
+            if route is not None:
+                route._served += 1
+            else:
+                registered = list(self._registry.registered)
+        if route is None:
+            if is_passthru(request.url, self.passthru_prefixes):
+                return Outcome("passthrough", request, recorded=False)
+            diagnosis = Diagnosis.of(
+                shape, request, registered, reasons, self.passthru_prefixes, self._registry._used
+            )
+            return Outcome("unmatched", request, message=str(diagnosis))
+        if route.passthrough:
+            return Outcome("passthrough", request, route)
+        try:
+            reply = route.get_response(shape)
+        except BaseException as error:
+            reply = Reply(error=error)
+        if isinstance(reply, Reply) and reply.error is not None:
+            attach_request(reply.error, request.native)
+        return Outcome("answer", request, route, reply)
+
+    def settle(self, outcome: Outcome, response: Any) -> Any:
+        """Record a call answered with `response` (after `response_callback`) and return it."""
+        if not outcome.recorded:
+            return response
+        if self.response_callback is not None:
+            try:
+                response = self.response_callback(response)
+            except BaseException as error:
+                self.settle_error(outcome, error)
+                raise
+        self._record(outcome, response)
+        return response
+
+    def settle_error(self, outcome: Outcome, error: BaseException) -> None:
+        """Record a call whose answer is the exception `error` (the adapter raises it)."""
+        attach_request(error, outcome.request.native)
+        if outcome.recorded:
+            self._record(outcome, error)
+
+    def _record(self, outcome: Outcome, response: Any) -> None:
+        call = Call(outcome.request.shape, response)
+        with self._thread_lock:
+            self._calls.add_call(call)
+            if outcome.route is not None:
+                outcome.route.calls.add_call(call)
+
+    # -- activation ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Same as `responses.start`: intercept requests; does nothing if already started."""
+        if not self._frames:
+            self._enter()
+
+    def _enter(self) -> None:
+        frame = _Frame.of(self) if self._frames else None
+        activation.push(self)
+        self._frames.append(frame)
+
+    def stop(self, allow_assert: bool = True) -> None:
+        """Same as `responses.stop`: stop intercepting, then check for unfired routes.
+
+        Leaving a nested activation puts back what the outer one had (API.md §5 row 1).
+
+        Raises:
+            UnfiredRoutesError: `assert_all_requests_are_fired` and a route was never called.
+        """
+        unfired = self._unfired() if allow_assert and self.assert_all_requests_are_fired else []
+        if self._frames:
+            frame = self._frames.pop()
+            activation.pop(self)
+            if frame is not None:
+                frame.restore(self)
+        if unfired:
+            raise UnfiredRoutesError(f"Not all requests have been executed {unfired!r}")
+
+    def _unfired(self) -> list[tuple[str, str]]:
+        return [
+            (route.method, route._url_identity())
+            for route in self.registered()
+            if route.call_count == 0
+        ]
+
+    def __enter__(self) -> Mock:
+        self._enter()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        outermost = len(self._frames) == 1
+        try:
+            self.stop(allow_assert=True)
+        finally:
+            if outermost:
+                self.reset()
+
+    @contextmanager
+    def _activated(
+        self, registry: type[FirstMatchRegistry] | None, assert_all_requests_are_fired: bool | None
+    ) -> Iterator[None]:
+        saved = self.assert_all_requests_are_fired
+        if assert_all_requests_are_fired is not None:
+            self.assert_all_requests_are_fired = assert_all_requests_are_fired
+        try:
+            with self:
+                if registry is not None:
+                    self._set_registry(registry)
+                yield
+        finally:
+            self.assert_all_requests_are_fired = saved
+
+    def activate(
+        self,
+        func: F | None = None,
+        *,
+        registry: type[FirstMatchRegistry] | None = None,
+        assert_all_requests_are_fired: bool | None = None,
+    ) -> Any:
+        """Same as `responses.activate`: run the decorated function with this mock active.
+
+        Works bare or with arguments, on functions, `async def` functions and test classes
+        (each `test*` method is wrapped).
+        Differs: without `assert_all_requests_are_fired=`, the mock's own setting applies
+        (API.md §5 row 10).
+        """
+        if registry is not None:
+            self._check_registry("activate()", registry)
+        if assert_all_requests_are_fired is not None:
+            validation.check_bool(
+                "activate()", "assert_all_requests_are_fired", assert_all_requests_are_fired
+            )
+
+        def decorate(target: F) -> F:
+            return get_wrapped(
+                target,
+                self,
+                registry=registry,
+                assert_all_requests_are_fired=assert_all_requests_are_fired,
+            )
+
+        if func is None:
+            return decorate
+        return decorate(func)
+
+
+def get_wrapped(
+    func: F,
+    mock: Mock,
+    *,
+    registry: type[FirstMatchRegistry] | None = None,
+    assert_all_requests_are_fired: bool | None = None,
+) -> F:
+    """Same as `responses.get_wrapped`: `func` wrapped to run with `mock` active."""
+    if inspect.isclass(func):
+        for name, member in list(vars(func).items()):
+            if name.startswith("test") and inspect.isfunction(member):
+                setattr(
+                    func,
+                    name,
+                    get_wrapped(
+                        member,
+                        mock,
+                        registry=registry,
+                        assert_all_requests_are_fired=assert_all_requests_are_fired,
+                    ),
+                )
+        return func
+    if not callable(func):
+        validation.reject("activate()", "the decorated object", "a function or a class", func)
+    options = (registry, assert_all_requests_are_fired)
+
+    if inspect.iscoroutinefunction(func):
+
+        @functools.wraps(func)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            with mock._activated(*options):
+                return await func(*args, **kwargs)
+
+        return async_wrapper  # type: ignore[return-value]  # same signature as func
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with mock._activated(*options):
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]  # same signature as func

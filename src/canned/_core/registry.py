@@ -1,0 +1,275 @@
+"""Registries: the registered routes, in order, and how a request finds its route.
+
+Owns: `FirstMatchRegistry` and `OrderedRegistry` with responses' exact sequencing (API.md §2.5,
+§1.6), and the exact-URL index that keeps lookups flat: string-URL routes are indexed by
+(method, normalised URL without query); regex routes sit in a short list merged in by
+registration order. Must not import an HTTP client.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Iterable
+from typing import Any, SupportsIndex
+
+from canned._core import urls
+from canned._core.request import view_of
+from canned._core.routes import BaseResponse
+
+IndexKey = tuple[str, urls.URLKey]
+
+
+class _RouteList(list[BaseResponse]):
+    """The live `registered` list: mutations made by users through it invalidate the index."""
+
+    def __init__(self, owner: FirstMatchRegistry) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def _dirty(self) -> None:
+        self.owner._index_valid = False
+
+    def append(self, item: BaseResponse) -> None:
+        super().append(item)
+        self._dirty()
+
+    def extend(self, items: Iterable[BaseResponse]) -> None:
+        super().extend(items)
+        self._dirty()
+
+    def insert(self, index: SupportsIndex, item: BaseResponse) -> None:
+        super().insert(index, item)
+        self._dirty()
+
+    def pop(self, index: SupportsIndex = -1) -> BaseResponse:
+        item = super().pop(index)
+        self._dirty()
+        return item
+
+    def remove(self, item: BaseResponse) -> None:
+        super().remove(item)
+        self._dirty()
+
+    def clear(self) -> None:
+        super().clear()
+        self._dirty()
+
+    def sort(self, *args: Any, **kwargs: Any) -> None:
+        super().sort(*args, **kwargs)
+        self._dirty()
+
+    def reverse(self) -> None:
+        super().reverse()
+        self._dirty()
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        super().__setitem__(index, value)
+        self._dirty()
+
+    def __delitem__(self, index: Any) -> None:
+        super().__delitem__(index)
+        self._dirty()
+
+    def __iadd__(self, items: Iterable[BaseResponse]) -> _RouteList:  # type: ignore[override,misc]  # list's own signature returns Self
+        super().__iadd__(items)
+        self._dirty()
+        return self
+
+
+class FirstMatchRegistry:
+    """Same as `responses.registries.FirstMatchRegistry`.
+
+    Routes that match the same request answer in registration order and the last one repeats.
+    Subclasses may override `find(request) -> (route | None, reasons)`.
+    """
+
+    def __init__(self) -> None:
+        self._responses = _RouteList(self)
+        self._index: dict[IndexKey, list[BaseResponse]] = {}
+        self._patterns: list[BaseResponse] = []
+        self._order: dict[int, int] = {}
+        self._counter = itertools.count()
+        self._index_valid = True
+        self._used: list[BaseResponse] = []  # routes sequencing took out, for the diagnosis
+
+    @property
+    def registered(self) -> list[BaseResponse]:
+        """The live list of routes (changes made to it are seen by the registry)."""
+        return self._responses
+
+    def reset(self) -> None:
+        list.clear(self._responses)
+        self._index.clear()
+        self._patterns.clear()
+        self._order.clear()
+        self._index_valid = True
+        self._used.clear()
+
+    # -- the index -------------------------------------------------------------------------
+
+    def _index_route(self, route: BaseResponse) -> None:
+        if id(route) not in self._order:
+            self._order[id(route)] = next(self._counter)
+        key = route.url_key
+        if key is None:
+            self._patterns.append(route)
+        else:
+            self._index.setdefault((route.method, key), []).append(route)
+
+    def _unindex_route(self, route: BaseResponse) -> None:
+        key = route.url_key
+        bucket = self._patterns if key is None else self._index.get((route.method, key), [])
+        for position, candidate in enumerate(bucket):
+            if candidate is route:
+                del bucket[position]
+                break
+        if key is not None and not bucket:
+            self._index.pop((route.method, key), None)
+        self._order.pop(id(route), None)
+
+    def _ensure_index(self) -> None:
+        """Rebuild the index after the live list was changed from outside."""
+        if self._index_valid:
+            return
+        self._index, self._patterns = {}, []
+        self._order = {id(route): position for position, route in enumerate(self._responses)}
+        self._counter = itertools.count(len(self._responses))
+        for route in self._responses:
+            self._index_route(route)
+        self._index_valid = True
+
+    def _pop(self, route: BaseResponse) -> None:
+        """Remove one route from the live list and the index."""
+        for position, candidate in enumerate(self._responses):
+            if candidate is route:
+                list.__delitem__(self._responses, position)
+                break
+        self._unindex_route(route)
+
+    # -- finding ---------------------------------------------------------------------------
+
+    def _candidates(self, method: str, key: urls.URLKey) -> list[BaseResponse]:
+        exact = self._index.get((method, key), [])
+        if not self._patterns:
+            return exact
+        order = self._order
+        return sorted((*exact, *self._patterns), key=lambda route: order[id(route)])
+
+    def _first_of(
+        self, request: Any, routes: list[BaseResponse], *, beneath: bool
+    ) -> BaseResponse | None:
+        """responses' sequencing over the routes that could answer: the first match answers
+        and stays; a second match means the first is used up (API.md §2.5)."""
+        found = None
+        for route in routes:
+            ok, _ = route._matches(request, beneath=beneath)
+            if not ok:
+                continue
+            if found is None:
+                found = route
+                continue
+            self._pop(found)
+            self._used.append(found)
+            return route if found._served or found.call_count else found
+        return found
+
+    def find(self, request: Any) -> tuple[BaseResponse | None, list[str]]:
+        """The route that answers `request`, or `(None, reasons)` with one reason per route.
+
+        Exact routes of this method and URL and every regex route are tried in registration
+        order; when none answers, trailing-slash routes answer paths beneath them, the longest
+        prefix first (API.md §5 row 9).
+        """
+        self._ensure_index()
+        view = view_of(request)
+        try:
+            key = view.key
+        except ValueError:
+            return None, self._reasons(request)
+        route = self._first_of(request, self._candidates(view.method, key), beneath=False)
+        if route is not None:
+            return route, []
+        for parent in urls.parent_paths(key.path):
+            bucket = self._index.get((view.method, key.with_path(parent)))
+            if bucket:
+                route = self._first_of(request, bucket, beneath=True)
+                if route is not None:
+                    return route, []
+        return None, self._reasons(request)
+
+    def _reasons(self, request: Any) -> list[str]:
+        return [route.matches(request)[1] for route in self._responses]
+
+    # -- changing ----------------------------------------------------------------------------
+
+    def add(self, response: BaseResponse) -> BaseResponse:
+        """Register `response`; an instance already registered is registered as a deep copy."""
+        self._ensure_index()
+        if id(response) in self._order:
+            # responses #479: a re-added instance is registered as a copy, with no calls of its own
+            response = copy.deepcopy(response)
+            response._calls = type(response._calls)()
+            response._served = 0
+        list.append(self._responses, response)
+        self._index_route(response)
+        return response
+
+    def remove(self, response: BaseResponse) -> list[BaseResponse]:
+        """Remove every route equal to `response`; return the routes removed.
+
+        Differs: responses returns the probe once per removal (API.md §5 row 3).
+        """
+        self._ensure_index()
+        removed = [route for route in self._responses if route == response]
+        for route in removed:
+            self._pop(route)
+        return removed
+
+    def replace(self, response: BaseResponse) -> BaseResponse:
+        """Put `response` in place of the first equal route.
+
+        Raises:
+            ValueError: no equal route is registered.
+        """
+        self._ensure_index()
+        position = next((i for i, r in enumerate(self._responses) if r == response), None)
+        if position is None:
+            raise ValueError(f"Response is not registered for URL {response.url}")
+        route = self._responses[position]
+        order = self._order[id(route)]
+        self._unindex_route(route)
+        list.__setitem__(self._responses, position, response)
+        self._order[id(response)] = order
+        self._index_route(response)
+        if response.url_key is None:
+            self._patterns.sort(key=lambda r: self._order[id(r)])
+        else:
+            self._index[(response.method, response.url_key)].sort(key=lambda r: self._order[id(r)])
+        return response
+
+
+class OrderedRegistry(FirstMatchRegistry):
+    """Same as `responses.registries.OrderedRegistry`: routes answer strictly in order.
+
+    A request that does not match the next route fails, and the rest of the queue is dropped
+    (API.md §1.6, kept as in responses).
+    """
+
+    def find(self, request: Any) -> tuple[BaseResponse | None, list[str]]:
+        if not self.registered:
+            return None, ["No more registered responses"]
+        self._ensure_index()
+        route = self.registered[0]
+        self._pop(route)
+        ok, reason = route.matches(request)
+        if ok:
+            self._used.append(route)
+            return route, []
+        used = list(self._used)
+        self.reset()
+        self._used.extend(used)
+        self.add(route)
+        return None, [
+            f"Next 'Response' in the order doesn't match due to the following reason: {reason}."
+        ]

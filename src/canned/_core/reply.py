@@ -1,0 +1,71 @@
+"""What a route answers, and what the mock decided for one request.
+
+Owns: `Reply` (status, headers, body or exception) and `Outcome` (answer, passthrough or
+unmatched). Adapters turn an `Outcome` into the client's own response or error; nothing here
+knows a client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Union
+
+if TYPE_CHECKING:
+    from typing import IO
+
+    from canned._core.request import Request
+    from canned._core.routes import BaseResponse
+
+# A body the client reads: whole bytes, a file object read once, or chunks streamed as they come.
+Body = Union[bytes, "IO[bytes]", Iterable[bytes], AsyncIterable[bytes]]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A fake answer: status, header pairs (repeats allowed), and a body or an exception to raise.
+
+    `content_length_checked` says whether a `Content-Length` header that disagrees with the body
+    must fail as a truncated body does.
+    """
+
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+    body: Body = b""
+    error: BaseException | None = None
+
+    @property
+    def reason(self) -> str | None:
+        from http.client import responses as phrases
+
+        return phrases.get(self.status)
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lowered:
+                return value
+        return None
+
+
+Kind = Literal["answer", "passthrough", "unmatched"]
+
+
+@dataclass
+class Outcome:
+    """What the mock decided for one request; the adapter carries it out and settles it.
+
+    - "answer": `reply` is the route's `Reply`, or a client-native response a custom
+      `get_response` built (passed to the client as is).
+    - "passthrough": send for real; `recorded` is False for `add_passthru` prefixes, which
+      responses does not record.
+    - "unmatched": `message` is the diagnosis the client's connection error carries.
+    """
+
+    kind: Kind
+    request: Request
+    route: BaseResponse | None = None
+    reply: Reply | Any = None
+    message: str = ""
+    recorded: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)

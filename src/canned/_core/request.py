@@ -1,0 +1,179 @@
+"""The request view: one outgoing request, whatever client sent it, parsed at most once.
+
+Owns: `Request` (method, URL parts, case-insensitive headers, body bytes, the client's native
+object) and `view_of`, which finds the view behind the object that matchers and callbacks receive.
+Must not import an HTTP client; adapters build views with `Request(...)`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+from typing import Any, Final
+
+from canned._core import urls
+
+VIEW_ATTRIBUTE: Final = "_canned_request"
+_NOT_JSON: Final = object()
+
+
+class Headers(Mapping[str, str]):
+    """Read-only, case-insensitive headers that keep the names as they were sent."""
+
+    def __init__(self, items: Mapping[str, str] | None = None) -> None:
+        self._items: dict[str, tuple[str, str]] = {}
+        for name, value in (items or {}).items():
+            self._items[name.lower()] = (name, value)
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name.lower()][1]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _ in self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+def to_bytes(body: object) -> bytes | None:
+    """A request body as bytes: str is UTF-8 encoded, None stays None."""
+    if body is None or isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body)
+    raise TypeError(f"request body must be bytes or str after reading, got {type(body).__name__}")
+
+
+class Request:
+    """One outgoing request as every matcher, route and diagnosis sees it.
+
+    Built once per intercepted call by an adapter. Everything derived (URL parts, query, JSON) is
+    parsed on first use and cached, so ten matchers that read the query parse it once.
+    """
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        *,
+        native: Any = None,
+        req_kwargs: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.method: Final = method.upper()
+        self.url: Final = url
+        self.headers: Final = headers if isinstance(headers, Headers) else Headers(headers)
+        self.body: Final = body
+        self.native: Final = native
+        self.req_kwargs: Final = dict(req_kwargs or {})
+
+    def __repr__(self) -> str:
+        return f"<Request {self.method} {self.url}>"
+
+    @property
+    def shape(self) -> Any:
+        """What callbacks, matchers and the call log get: the native request when it carries
+        this view (requests' `PreparedRequest`), else this view itself."""
+        native = self.native
+        if native is not None and getattr(native, VIEW_ATTRIBUTE, None) is self:
+            return native
+        return self
+
+    @cached_property
+    def parsed_url(self) -> urls.ParsedURL:
+        return urls.parse_url(self.url)
+
+    @property
+    def key(self) -> urls.URLKey:
+        return self.parsed_url.key
+
+    @property
+    def query(self) -> str:
+        return self.parsed_url.query
+
+    @property
+    def fragment(self) -> str:
+        return self.parsed_url.fragment
+
+    @cached_property
+    def query_pairs(self) -> list[tuple[str, str]]:
+        return urls.query_pairs(self.query)
+
+    @cached_property
+    def params(self) -> dict[str, str | list[str]]:
+        """The query as `{key: value}`, `{key: [values]}` for repeated keys (every value kept)."""
+        return urls.group_pairs(self.query_pairs)
+
+    @cached_property
+    def text(self) -> str | None:
+        """The body decoded as UTF-8 (gzip-compressed bodies are decompressed first)."""
+        if self.body is None:
+            return None
+        try:
+            return self.body.decode("utf-8")
+        except UnicodeDecodeError:
+            import gzip
+
+            try:
+                return gzip.decompress(self.body).decode("utf-8")
+            except (OSError, EOFError, UnicodeDecodeError):
+                return None
+
+    @cached_property
+    def _json(self) -> Any:
+        text = self.text
+        if text is None:
+            return _NOT_JSON
+        if text == "":
+            return {}
+        try:
+            return json.loads(text)
+        except ValueError:
+            return _NOT_JSON
+
+    def has_json(self) -> bool:
+        return self._json is not _NOT_JSON
+
+    @property
+    def json(self) -> Any:
+        """The body parsed as JSON (an empty body is `{}`).
+
+        Raises:
+            ValueError: the body is not JSON.
+        """
+        if self._json is _NOT_JSON:
+            raise ValueError("request body is not JSON")
+        return self._json
+
+
+def view_of(shape: Any) -> Request:
+    """The `Request` behind what a matcher receives.
+
+    For requests the shape is the `PreparedRequest` itself, carrying its view in one attribute; a
+    view passes through; any other object with `method`, `url`, `headers` and `body` (a test's
+    hand-made request, say) gets a fresh view.
+    """
+    if isinstance(shape, Request):
+        return shape
+    view = getattr(shape, VIEW_ATTRIBUTE, None)
+    if isinstance(view, Request):
+        return view
+    headers = getattr(shape, "headers", None) or {}
+    return Request(
+        getattr(shape, "method", None) or "GET",
+        str(shape.url),
+        Headers(dict(headers)),
+        to_bytes(getattr(shape, "body", None)),
+        native=shape,
+        req_kwargs=getattr(shape, "req_kwargs", None),
+    )

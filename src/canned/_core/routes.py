@@ -1,0 +1,376 @@
+"""Route kinds: what is registered, and what each answers with.
+
+Owns: `BaseResponse` (method, URL, matchers, call log, `matches`), `Response` (a static answer),
+`CallbackResponse` (an answer computed per request) and `PassthroughResponse` (the real network),
+all with responses' names and arguments. Arguments are checked here, at registration. Must not
+import an HTTP client: answers are `Reply` values that adapters convert.
+"""
+
+from __future__ import annotations
+
+import json as json_module
+import re
+from collections.abc import AsyncIterable, Callable, Iterable, Sequence
+from typing import Any, Final, Union
+
+from canned._core import urls, validation
+from canned._core.calls import CallList
+from canned._core.mismatch import Mismatch, as_mismatch
+from canned._core.reply import Body, Reply
+from canned._core.request import Request, view_of
+from canned.errors import CallbackReplyError, warn_deprecated
+
+URL = Union[str, "re.Pattern[str]"]
+Matcher = Callable[[Any], "tuple[bool, str]"]
+
+MATCH_QUERYSTRING_DEPRECATED: Final = (
+    "Argument 'match_querystring' is deprecated. Use 'responses.matchers.query_param_matcher' or "
+    "'responses.matchers.query_string_matcher'"
+)
+STREAM_DEPRECATED: Final = "stream argument is deprecated. Use stream parameter in request directly"
+CONTENT_TYPE_TWICE: Final = (
+    "You cannot define both `content_type` and `headers[Content-Type]`. "
+    "Using the `content_type` kwarg is recommended."
+)
+
+
+class FalseBool:
+    """A falsy default that tells "not given" from `False` (no deprecation warning for it)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "_UNSET"
+
+
+_UNSET: Final = _Unset()
+
+
+def _has_content_type(headers: Sequence[tuple[str, str]]) -> bool:
+    return any(name.lower() == "content-type" for name, _ in headers)
+
+
+def check_body(where: str, body: Any) -> Body | BaseException:
+    """A body a route can answer with: text, bytes, a file, chunks, or an exception to raise."""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, (bytes, BaseException)):
+        return body
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body)
+    if hasattr(body, "read") or isinstance(body, AsyncIterable):
+        return body  # type: ignore[no-any-return]  # a file object or async chunks, used as given
+    if isinstance(body, Iterable) and not isinstance(body, (dict, set, frozenset)):
+        return body
+    validation.reject(
+        where, "body", "str, bytes, a file object, an iterable of bytes or an exception", body
+    )
+
+
+class BaseResponse:
+    """Same as `responses.BaseResponse`: a registered route, matched by method, URL and matchers.
+
+    Subclasses answer through `get_response(request)`, which returns a `Reply` (or, for custom
+    routes, a client-native response handed to the client as is).
+    Differs: the method is upper-cased and a default port equals no port (API.md §5 row 8).
+    """
+
+    passthrough: bool = False
+    content_type: str | None = None
+    headers: Any = None
+    stream: bool | None = False
+
+    def __init__(
+        self,
+        method: str,
+        url: URL,
+        match_querystring: Any = None,
+        match: Sequence[Matcher] = (),
+        *,
+        passthrough: bool = False,
+    ) -> None:
+        where = validation.where(f"{type(self).__name__}()")
+        self.method: str = validation.check_method(where, method)
+        checked = validation.check_url(where, url)
+        self.url: URL = urls.with_default_path(checked) if isinstance(checked, str) else checked
+        self.match: tuple[Matcher, ...] = validation.check_matchers(where, match)
+        self.match_querystring: bool = self._should_match_querystring(match_querystring)
+        if self.match_querystring and isinstance(self.url, str):
+            from canned._core.matching import query_string_matcher
+
+            self.match = (*self.match, query_string_matcher(urls.parse_url(self.url).query))
+        self.passthrough = validation.check_bool(where, "passthrough", passthrough)
+        self._calls = CallList()
+        self._served = 0  # answers handed out; the registry's sequencing reads it under the lock
+
+    def _should_match_querystring(self, given: Any) -> bool:
+        if isinstance(given, FalseBool):
+            return False
+        if given is not None:
+            warn_deprecated(MATCH_QUERYSTRING_DEPRECATED)
+        if not isinstance(self.url, str):
+            return False  # ignored for regex URLs, as in responses
+        if given is None:
+            return bool(urls.parse_url(self.url).query)
+        return bool(given)
+
+    # -- identity ---------------------------------------------------------------------------
+
+    def _url_identity(self) -> str:
+        return self.url.pattern if isinstance(self.url, re.Pattern) else self.url
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BaseResponse):
+            return NotImplemented
+        return self.method == other.method and self._url_identity() == other._url_identity()
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = None  # type: ignore[assignment]  # equal routes are not interchangeable keys
+
+    # -- URL rules (the index in the registry relies on these) -------------------------------
+
+    @property
+    def url_key(self) -> urls.URLKey | None:
+        """The normalised URL without query for a string URL; None for a regex."""
+        cached = self.__dict__.get("_url_key")
+        if cached is not None and cached[0] is self.url:
+            return cached[1]  # type: ignore[no-any-return]  # (url, key) cached below
+        key = None if isinstance(self.url, re.Pattern) else urls.parse_url(self.url).key
+        self.__dict__["_url_key"] = (self.url, key)
+        return key
+
+    @property
+    def is_prefix(self) -> bool:
+        """A string URL whose path ends in "/" (not just "/") also answers paths beneath it."""
+        key = self.url_key
+        return key is not None and key.path.endswith("/") and key.path != "/"
+
+    def _url_matches(self, view: Request, *, beneath: bool = False) -> bool:
+        if isinstance(self.url, re.Pattern):
+            return not beneath and self.url.match(view.url) is not None
+        key = self.url_key
+        if beneath:
+            return (
+                key is not None
+                and self.is_prefix
+                and view.key.path.startswith(key.path)
+                and (view.key.with_path(key.path) == key)
+            )
+        return view.key == key
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def matches(self, request: Any) -> tuple[bool, str]:
+        """`(True, "")`, or `(False, reason)` with the first reason this route does not answer."""
+        return self._matches(request, beneath=False)
+
+    def _matches(self, request: Any, *, beneath: bool) -> tuple[bool, str]:
+        view = view_of(request)
+        if view.method != self.method:
+            return False, self._method_mismatch(view)
+        if not self._url_matches(view, beneath=beneath):
+            return False, self._url_mismatch(view)
+        for matcher in self.match:
+            ok, reason = matcher(request)
+            if not ok:
+                return False, as_mismatch(reason)
+        return True, ""
+
+    def mismatches(self, request: Any) -> list[Mismatch]:
+        """Every reason this route does not answer `request` (empty when it does)."""
+        view = view_of(request)
+        found = []
+        if view.method != self.method:
+            found.append(self._method_mismatch(view))
+        if not self._url_matches(view) and not self._url_matches(view, beneath=True):
+            found.append(self._url_mismatch(view))
+        for matcher in self.match:
+            ok, reason = matcher(request)
+            if not ok:
+                found.append(as_mismatch(reason))
+        return found
+
+    def _method_mismatch(self, view: Request) -> Mismatch:
+        return Mismatch(
+            "Method does not match",
+            subject="method",
+            differences=[f"method: expected {self.method}, got {view.method}"],
+            expected=self.method,
+            received=view.method,
+        )
+
+    def _url_mismatch(self, view: Request) -> Mismatch:
+        if isinstance(self.url, re.Pattern):
+            line = f"url: {view.url} does not match {self.url.pattern!r}"
+        else:
+            want, got = urls.parse_url(self.url).key, view.key
+            parts = [
+                f"{name} {g} ≠ {w}"
+                for name, w, g in zip(("scheme", "host", "port", "path"), want, got)
+                if w != g
+            ]
+            line = "url: " + ", ".join(parts)
+        return Mismatch("URL does not match", subject="url", differences=[line])
+
+    # -- answering --------------------------------------------------------------------------
+
+    def get_response(self, request: Any) -> Reply | Any:
+        """The answer for `request`: a `Reply`, or a client-native response for custom routes."""
+        raise NotImplementedError
+
+    @property
+    def calls(self) -> CallList:
+        """This route's own calls; each `Call` is also in the mock's `calls`."""
+        return self._calls
+
+    @property
+    def call_count(self) -> int:
+        return len(self._calls)
+
+    def _content_type_header(
+        self, headers: Sequence[tuple[str, str]]
+    ) -> tuple[tuple[str, str], ...]:
+        """The default Content-Type, unless the headers give one (API.md §5 row 4: only one)."""
+        if self.content_type is None or _has_content_type(headers):
+            return ()
+        return (("Content-Type", self.content_type),)
+
+
+class Response(BaseResponse):
+    """Same as `responses.Response`: a static answer (body, JSON, or an exception to raise).
+
+    Differs: `json=` together with `body=` is a `ValueError` (responses: a bare assert); a
+    Content-Type given in `headers` in any case or form replaces the default, so it is sent once.
+    """
+
+    def __init__(
+        self,
+        method: str,
+        url: URL,
+        body: Any = "",
+        json: Any = None,
+        status: int = 200,
+        headers: Any = None,
+        stream: bool | None = None,
+        content_type: Any = _UNSET,
+        auto_calculate_content_length: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        where = validation.where(f"{type(self).__name__}()")
+        super().__init__(method, url, **kwargs)
+        self.status: int = validation.check_status(where, status)
+        header_pairs = validation.check_headers(where, headers)
+        if json is not None:
+            if body not in ("", b""):
+                raise ValueError(f"{where}: pass json= or body=, not both")
+            body = validation.check_json(where, json)
+        self.body: Any = body
+        self._body = check_body(where, body)
+        if stream is not None:
+            warn_deprecated(STREAM_DEPRECATED)
+        self.stream = stream
+        if content_type is _UNSET:
+            if json is not None:
+                content_type = "application/json"
+            elif isinstance(body, str) and any(ord(char) > 128 for char in body):
+                content_type = "text/plain; charset=utf-8"
+            else:
+                content_type = "text/plain"
+        elif _has_content_type(header_pairs):
+            raise RuntimeError(CONTENT_TYPE_TWICE)
+        if content_type is not None and not isinstance(content_type, str):
+            validation.reject(where, "content_type", "a str or None", content_type)
+        self.content_type = content_type
+        self.headers = headers
+        self.auto_calculate_content_length = validation.check_bool(
+            where, "auto_calculate_content_length", auto_calculate_content_length
+        )
+        self._header_pairs = self._content_type_header(header_pairs) + header_pairs
+        if (
+            auto_calculate_content_length
+            and isinstance(self._body, bytes)
+            and not any(name.lower() == "content-length" for name, _ in header_pairs)
+        ):
+            self._header_pairs += (("Content-Length", str(len(self._body))),)
+
+    def get_headers(self) -> list[tuple[str, str]]:
+        """The answer's header pairs, Content-Type first; repeated names are kept."""
+        return list(self._header_pairs)
+
+    def get_response(self, request: Any) -> Reply:
+        if isinstance(self._body, BaseException):
+            return Reply(self.status, self._header_pairs, error=self._body)
+        return Reply(self.status, self._header_pairs, self._body)
+
+    def __repr__(self) -> str:
+        given = self.headers
+        shown_headers = json_module.dumps(
+            given if given is None or isinstance(given, dict) else dict(given)
+        )
+        return (
+            f"<Response(url='{self._url_identity()}' status={self.status} "
+            f"content_type='{self.content_type}' headers='{shown_headers}')>"
+        )
+
+
+class CallbackResponse(BaseResponse):
+    """Same as `responses.CallbackResponse`: `callback(request)` computes each answer.
+
+    The callback returns `(status, headers, body)` or an exception (which is raised).
+    Differs: a malformed return value raises `CallbackReplyError` naming the callback; every
+    exception raised carries `.request` (API.md §5 row 12).
+    """
+
+    def __init__(
+        self,
+        method: str,
+        url: URL,
+        callback: Callable[[Any], Any],
+        stream: bool | None = None,
+        content_type: str | None = "text/plain",
+        **kwargs: Any,
+    ) -> None:
+        where = validation.where(f"{type(self).__name__}()")
+        super().__init__(method, url, **kwargs)
+        validation.check_callable(where, "callback", callback)
+        self.callback = callback
+        if stream is not None:
+            warn_deprecated(STREAM_DEPRECATED)
+        self.stream = stream
+        if content_type is not None and not isinstance(content_type, str):
+            validation.reject(where, "content_type", "a str or None", content_type)
+        self.content_type = content_type
+
+    def get_response(self, request: Any) -> Reply:
+        result = self.callback(request)
+        if isinstance(result, BaseException):
+            return Reply(error=result)
+        name = getattr(self.callback, "__qualname__", repr(self.callback))
+        if not isinstance(result, (tuple, list)) or len(result) != 3:
+            raise CallbackReplyError(
+                f"callback {name} must return (status, headers, body) or an exception, "
+                f"got {validation.shown(result)}"
+            )
+        status, headers, body = result
+        where = f"callback {name}"
+        status = validation.check_status(where, status)
+        header_pairs = validation.check_headers(where, headers)
+        checked = check_body(where, body)
+        pairs = self._content_type_header(header_pairs) + header_pairs
+        if isinstance(checked, BaseException):
+            return Reply(status, pairs, error=checked)
+        return Reply(status, pairs, checked)
+
+
+class PassthroughResponse(BaseResponse):
+    """Same as `responses.PassthroughResponse`: requests that match go to the real network."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["passthrough"] = True
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,125 @@
+"""Every URL-matching rule of canned, and nowhere else.
+
+Owns: normalising a URL into the key that exact routes are indexed by, splitting the query into
+pairs, and the punycode/percent-encoding rules. Must not import an HTTP client: normalisation is
+done with the standard library so that the same rules serve every adapter.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, NamedTuple
+from urllib.parse import parse_qsl, quote, urlsplit
+
+DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+# RFC 3986 unreserved characters: "%41" and "A" are the same URL, so escapes of these are decoded.
+_UNRESERVED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_ESCAPE: Final = re.compile(r"%([0-9A-Fa-f]{2})")
+# Characters a path may keep as they are; everything else is percent-encoded (requests does the same).
+_PATH_SAFE: Final = "/%:@!$&'()*+,;=-._~"
+
+
+class URLKey(NamedTuple):
+    """A URL without query and fragment, normalised so that equal URLs give equal keys."""
+
+    scheme: str
+    host: str
+    port: int | None
+    path: str
+
+    def __str__(self) -> str:
+        port = f":{self.port}" if self.port is not None else ""
+        return f"{self.scheme}://{self.host}{port}{self.path}"
+
+    def with_path(self, path: str) -> URLKey:
+        return self._replace(path=path)
+
+
+class ParsedURL(NamedTuple):
+    """A URL split once: the key that exact routes are indexed by, the raw query and fragment."""
+
+    key: URLKey
+    query: str
+    fragment: str
+
+
+def _normalise_escape(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else "%" + match.group(1).upper()
+
+
+def normalise_path(path: str) -> str:
+    """Percent-encode a path the way requests sends it, with equivalent escapes made equal."""
+    encoded = quote(path, safe=_PATH_SAFE)
+    normalised = _ESCAPE.sub(_normalise_escape, encoded)
+    return normalised or "/"
+
+
+def normalise_host(host: str) -> str:
+    """Lower-case a host and punycode it when it is not ASCII."""
+    host = host.lower()
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return quote(host, safe="")
+
+
+def parse_url(url: str) -> ParsedURL:
+    """Split and normalise `url`; a default port is dropped and an empty path becomes "/".
+
+    Raises:
+        ValueError: the URL has no scheme or host, or a port that is not a number.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if not scheme or not parts.netloc:
+        raise ValueError(f"{url!r} is not an absolute URL (scheme://host/path)")
+    host = normalise_host(parts.hostname or "")
+    if ":" in host:  # an IPv6 literal keeps its brackets, as it is written in a URL
+        host = f"[{host}]"
+    port = parts.port  # raises ValueError for a port that is not a number
+    if port is not None and DEFAULT_PORTS.get(scheme) == port:
+        port = None
+    key = URLKey(scheme, host, port, normalise_path(parts.path))
+    return ParsedURL(key, parts.query, parts.fragment)
+
+
+def with_default_path(url: str) -> str:
+    """Give a URL without a path the path "/" (responses does the same at registration)."""
+    parts = urlsplit(url)
+    if parts.path:
+        return url
+    return parts._replace(path="/").geturl()
+
+
+def query_pairs(query: str) -> list[tuple[str, str]]:
+    """The query's (key, value) pairs in order, blank values kept."""
+    return parse_qsl(query, keep_blank_values=True)
+
+
+def group_pairs(pairs: list[tuple[str, str]]) -> dict[str, str | list[str]]:
+    """`{key: value}`, or `{key: [values]}` for a key given more than once, every value kept.
+
+    Differs from responses (API.md §5 row 6): repeated keys that are not next to each other keep
+    all their values, in order.
+    """
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return {key: values[0] if len(values) == 1 else values for key, values in grouped.items()}
+
+
+def parent_paths(path: str) -> list[str]:
+    """The directory prefixes of `path` that a trailing-slash route may answer, longest first.
+
+    "/users/7/posts" gives ["/users/7/", "/users/"]; the root "/" is never a prefix route.
+    """
+    parents = []
+    end = path.rfind("/", 0, len(path) - 1 if path.endswith("/") else len(path))
+    while end > 0:
+        parents.append(path[: end + 1])
+        end = path.rfind("/", 0, end)
+    return parents

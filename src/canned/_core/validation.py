@@ -1,0 +1,151 @@
+"""Every bad-argument message, in one shape.
+
+Owns: the checks that reject bad input where it is given (at `add`, not at request time) and the
+text of their errors: `TypeError("add(): status must be an int from 100 to 599, got '200' (str)")`.
+Imports nothing from the rest of canned.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, NoReturn
+
+_caller: ContextVar[str | None] = ContextVar("canned_caller", default=None)
+
+
+@contextmanager
+def called_as(name: str) -> Iterator[None]:
+    """Name the public call (`add()`) that errors raised inside should blame."""
+    token = _caller.set(name)
+    try:
+        yield
+    finally:
+        _caller.reset(token)
+
+
+def where(default: str) -> str:
+    """The public call being checked: the one named by `called_as`, else `default`."""
+    return _caller.get() or default
+
+
+def shown(value: Any) -> str:
+    """A value as error messages show it: its repr (shortened) and its type."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+def reject(
+    where: str, name: str, expected: str, value: Any, *, error: type = TypeError
+) -> NoReturn:
+    raise error(f"{where}: {name} must be {expected}, got {shown(value)}")
+
+
+def check_method(where: str, method: Any) -> str:
+    if not isinstance(method, str) or not method.strip():
+        reject(where, "method", "an HTTP method string such as 'GET'", method)
+    return method.strip().upper()
+
+
+def check_url(where: str, url: Any) -> str | re.Pattern[str]:
+    """A URL string with scheme and host, or a compiled regex."""
+    if isinstance(url, re.Pattern):
+        return url
+    if not isinstance(url, str):
+        reject(where, "url", "a URL string or a compiled regex", url)
+    from canned._core.urls import parse_url
+
+    try:
+        parse_url(url)
+    except ValueError:
+        reject(
+            where, "url", "an absolute URL such as 'https://api.test/path'", url, error=ValueError
+        )
+    return url
+
+
+def check_status(where: str, status: Any) -> int:
+    if isinstance(status, bool) or not isinstance(status, int):
+        reject(where, "status", "an int from 100 to 599", status)
+    if not 100 <= status <= 599:
+        reject(where, "status", "an int from 100 to 599", status, error=ValueError)
+    return status
+
+
+def check_json(where: str, value: Any) -> str:
+    """Serialise `json=` now, so an unserialisable value fails at registration."""
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{where}: json must be serialisable to JSON, got {shown(value)}: {exc}"
+        ) from exc
+
+
+def check_headers(where: str, headers: Any) -> tuple[tuple[str, str], ...]:
+    """A mapping or a list of (name, value) pairs, as header pairs in order."""
+    if headers is None:
+        return ()
+    items: Any
+    if isinstance(headers, Mapping):
+        items = headers.items()
+    elif isinstance(headers, (list, tuple)):
+        items = headers
+    else:
+        reject(where, "headers", "a dict or a list of (name, value) pairs", headers)
+    pairs = []
+    for item in items:
+        if not (isinstance(item, tuple) and len(item) == 2) and not (
+            isinstance(item, list) and len(item) == 2
+        ):
+            reject(where, "headers", "a dict or a list of (name, value) pairs", headers)
+        name, value = item
+        if not isinstance(name, str):
+            reject(where, "a header name", "a str", name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, (str, bytes)):
+            reject(where, f"header {name!r}", "a str", value)
+        pairs.append((name, value.decode("latin-1") if isinstance(value, bytes) else value))
+    return tuple(pairs)
+
+
+def check_callable(where: str, name: str, value: Any) -> None:
+    if not callable(value):
+        reject(where, name, "callable", value)
+
+
+def check_matchers(where: str, match: Any) -> tuple[Any, ...]:
+    if isinstance(match, (str, bytes)) or not hasattr(match, "__iter__"):
+        reject(where, "match", "a list or tuple of matchers", match)
+    matchers = tuple(match)
+    for matcher in matchers:
+        if not callable(matcher):
+            reject(where, "each matcher in match", "callable (request) -> (bool, str)", matcher)
+    return matchers
+
+
+def check_no_positional(where: str, args: tuple[Any, ...]) -> None:
+    """responses drops stray positional arguments silently; canned says so (API.md §5 row 8)."""
+    if args:
+        raise TypeError(
+            f"{where}: takes method, url, body and adding_headers positionally; pass the rest "
+            f"by keyword, got extra positional {', '.join(shown(a) for a in args)}"
+        )
+
+
+def check_bool(where: str, name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        reject(where, name, "True or False", value)
+    return value
+
+
+def check_prefix(where: str, prefix: Any) -> str | re.Pattern[str]:
+    if not isinstance(prefix, (str, re.Pattern)) or prefix == "":
+        reject(where, "prefix", "a non-empty URL prefix string or a compiled regex", prefix)
+    return prefix
