@@ -9,6 +9,7 @@ from __future__ import annotations
 from unittest import mock as std_mock
 
 from canned import matchers, registries
+from canned._adapters import httpx as _httpx_adapter  # noqa: F401  # registers; imports no httpx
 from canned._adapters.requests import real_send as _real_send
 from canned._compat.default import (
     __getattr__,  # noqa: F401  # responses' deprecated module attributes

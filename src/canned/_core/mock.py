@@ -53,7 +53,11 @@ ResponseCallback = Callable[[Any], Any]
 
 def attach_request(error: BaseException, native: Any) -> None:
     """Give a raised exception the request it answers (API.md §5 row 12), unless it has one."""
-    if getattr(error, "request", None) is None:
+    try:
+        current = getattr(error, "request", None)
+    except RuntimeError:  # httpx errors raise until their request is set
+        current = None
+    if current is None:
         # an exception type with __slots__ cannot carry it; it is raised as it is
         with contextlib.suppress(AttributeError):
             error.request = native  # type: ignore[attr-defined]  # exceptions take attributes

@@ -1,0 +1,182 @@
+"""The httpx adapter, for `httpx` and `httpx2` alike: intercept, convert, decide nothing.
+
+Owns: the patches of `HTTPTransport.handle_request` and `AsyncHTTPTransport.handle_async_request`
+(so every `Client`/`AsyncClient`, and SDK transports subclassing them, are intercepted),
+`to_request` (httpx.Request -> view) and `to_native` (Outcome -> httpx.Response, or the client's
+own `ConnectError`). Both packages share one API, so one module serves both; each is imported
+only when a mock is first activated, and only if it is installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from types import ModuleType
+from typing import Any, Final
+
+from canned._core import activation
+from canned._core.reply import Outcome, Reply
+from canned._core.request import Headers, Request
+
+CHUNK_SIZE: Final = 65_536
+
+
+def to_request(request: Any) -> Request:
+    """The view of an `httpx.Request`; its body is read (once) so matchers can see it."""
+    body = request.read()
+    return Request(
+        request.method,
+        str(request.url),
+        Headers(dict(request.headers.items())),
+        body if body else None,
+        native=request,
+    )
+
+
+def _sync_chunks(body: Any) -> Iterator[bytes]:
+    if hasattr(body, "read"):
+        while chunk := body.read(CHUNK_SIZE):
+            yield chunk
+        return
+    for chunk in body:
+        yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+
+
+async def _async_chunks(body: Any) -> AsyncIterator[bytes]:
+    if isinstance(body, AsyncIterable):
+        async for chunk in body:
+            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+        return
+    for chunk in _sync_chunks(body):
+        yield chunk
+
+
+def _stream_classes(module: ModuleType) -> tuple[type, type]:
+    """The package's sync and async byte streams over a body given as chunks or a file."""
+
+    class SyncStream(module.SyncByteStream):  # type: ignore[name-defined,misc]  # runtime base
+        def __init__(self, body: Any) -> None:
+            self.body = body
+
+        def __iter__(self) -> Iterator[bytes]:
+            return _sync_chunks(self.body)
+
+    class AsyncStream(module.AsyncByteStream):  # type: ignore[name-defined,misc]  # runtime base
+        def __init__(self, body: Any) -> None:
+            self.body = body
+
+        def __aiter__(self) -> AsyncIterator[bytes]:
+            return _async_chunks(self.body)
+
+    return SyncStream, AsyncStream
+
+
+class HttpxAdapter:
+    """The interceptor for one httpx-like package (`httpx` or `httpx2`), by module name."""
+
+    def __init__(self, module_name: str) -> None:
+        self.module_name = module_name
+        self.module: ModuleType | None = None
+        self.sync_original: Any = None
+        self.async_original: Any = None
+        self.sync_stream: Any = None
+        self.async_stream: Any = None
+
+    def _import(self) -> ModuleType | None:
+        if self.module is None:
+            try:
+                self.module = importlib.import_module(self.module_name)
+            except ImportError:
+                return None
+        return self.module
+
+    def install(self) -> None:
+        module = self._import()
+        if module is None:
+            return
+        self.sync_original = module.HTTPTransport.handle_request
+        self.async_original = module.AsyncHTTPTransport.handle_async_request
+        if self.sync_stream is None:
+            self.sync_stream, self.async_stream = _stream_classes(module)
+        adapter = self
+
+        def handle_request(transport: Any, request: Any) -> Any:
+            mock = activation.current()
+            if mock is None:  # the last mock left while this call was on its way
+                return adapter.sync_original(transport, request)
+            outcome = mock.handle(to_request(request))
+            try:
+                if outcome.kind == "passthrough":
+                    response = adapter.sync_original(transport, request)
+                else:
+                    response = adapter.to_native(outcome, request, is_async=False)
+            except BaseException as error:
+                mock.settle_error(outcome, error)
+                raise
+            return mock.settle(outcome, response)
+
+        async def handle_async_request(transport: Any, request: Any) -> Any:
+            mock = activation.current()
+            if mock is None:
+                return await adapter.async_original(transport, request)
+            await request.aread()
+            outcome = mock.handle(to_request(request))
+            try:
+                if outcome.kind == "passthrough":
+                    response = await adapter.async_original(transport, request)
+                else:
+                    response = adapter.to_native(outcome, request, is_async=True)
+            except BaseException as error:
+                mock.settle_error(outcome, error)
+                raise
+            return mock.settle(outcome, response)
+
+        module.HTTPTransport.handle_request = handle_request
+        module.AsyncHTTPTransport.handle_async_request = handle_async_request
+
+    def uninstall(self) -> None:
+        module = self.module
+        if module is None or self.sync_original is None:
+            return
+        module.HTTPTransport.handle_request = self.sync_original
+        module.AsyncHTTPTransport.handle_async_request = self.async_original
+        self.sync_original = self.async_original = None
+
+    def to_native(self, outcome: Outcome, request: Any, *, is_async: bool) -> Any:
+        """An `httpx.Response` for an answer; the client's `ConnectError` when unmatched."""
+        module = self.module
+        assert module is not None  # installed before any request reaches here
+        if outcome.kind == "unmatched":
+            raise module.ConnectError(outcome.message, request=request)
+        reply = outcome.reply
+        if not isinstance(reply, Reply):
+            return reply  # a custom route's own httpx.Response
+        if reply.error is not None:
+            raise reply.error
+        extensions = {"http_version": b"HTTP/1.1"}
+        if reply.reason is not None:
+            extensions["reason_phrase"] = reply.reason.encode("ascii")
+        body = reply.body
+        common: dict[str, Any] = {
+            "status_code": reply.status,
+            "headers": list(reply.headers),
+            "request": request,
+            "extensions": extensions,
+        }
+        if request.method == "HEAD":
+            return module.Response(content=b"", **common)
+        if isinstance(body, bytes):
+            return module.Response(content=body, **common)
+        if is_async:
+            return module.Response(stream=self.async_stream(body), **common)
+        if isinstance(body, AsyncIterable):
+            raise TypeError(
+                "a sync httpx client cannot read an async iterator body; give an iterator"
+            )
+        return module.Response(stream=self.sync_stream(body), **common)
+
+
+httpx_adapter: Final = HttpxAdapter("httpx")
+httpx2_adapter: Final = HttpxAdapter("httpx2")
+activation.register_interceptor(httpx_adapter)
+activation.register_interceptor(httpx2_adapter)
