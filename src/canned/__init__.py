@@ -39,6 +39,7 @@ from canned.errors import (
     CannedDeprecationWarning,
     CannedError,
     UnfiredRoutesError,
+    UnmatchedRequestWarning,
 )
 
 add = _default_mock.add
@@ -107,6 +108,7 @@ __all__ = [
     "FalseBool",
     "CannedError",
     "UnfiredRoutesError",
+    "UnmatchedRequestWarning",
     "CallCountError",
     "CallbackReplyError",
     "CannedDeprecationWarning",

@@ -8,6 +8,7 @@ keeps working::
     ├── CallCountError(CannedError, AssertionError)       assert_call_count() saw another count
     └── CallbackReplyError(CannedError, TypeError)        a callback's reply is malformed
     CannedDeprecationWarning(DeprecationWarning)          responses' deprecations, texts verbatim
+    UnmatchedRequestWarning(UserWarning)                  on_unmatched="warn": the diagnosis
 
 Unmatched requests raise the client's own connection error (`requests.ConnectionError`), not a
 class from here: code under test sees what a refused connection looks like.
@@ -25,6 +26,7 @@ __all__ = [
     "CannedDeprecationWarning",
     "CannedError",
     "UnfiredRoutesError",
+    "UnmatchedRequestWarning",
     "warn_deprecated",
 ]
 
@@ -47,6 +49,10 @@ class CallbackReplyError(CannedError, TypeError):
 
 class CannedDeprecationWarning(DeprecationWarning):
     """A responses feature that responses itself deprecates; the text is responses' own."""
+
+
+class UnmatchedRequestWarning(UserWarning):
+    """`on_unmatched="warn"`: no route answered; the text is the unmatched diagnosis."""
 
 
 def _caller_stacklevel() -> int:

@@ -40,39 +40,67 @@ class _Body(io.BytesIO):
         return self.closed or self.tell() >= len(self.getbuffer())
 
 
-class _Chunks(io.RawIOBase):
-    """A file over an iterable of byte chunks, read as the client asks for them."""
+class _ChunkedSource:
+    """An `http.client.HTTPResponse`-like source that serves chunks as HTTP/1.1 chunked encoding.
+
+    urllib3 then reads it with `read_chunked`, as from a streaming server, so
+    `iter_content(chunk_size=None)` yields the chunks as they were given (server-sent events).
+    `read()` serves the plain bytes for code that reads the raw response directly.
+    """
 
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self._chunks: Iterator[bytes] = iter(chunks)
-        self._pending = b""
+        self._encoded = b""
         self._done = False
+        self.closed = False
+        self.fp = self  # urllib3 reads chunked bodies through `fp.readline()`
 
-    def readable(self) -> bool:
-        return True
+    def _next_chunk(self) -> bytes | None:
+        for chunk in self._chunks:
+            data = chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+            if data:
+                return data
+        self._done = True
+        return None
+
+    def _fill(self, size: int) -> None:
+        while len(self._encoded) < size and not self._done:
+            chunk = self._next_chunk()
+            self._encoded += (
+                b"0\r\n\r\n" if chunk is None else b"%x\r\n%s\r\n" % (len(chunk), chunk)
+            )
+
+    def readline(self, limit: int = -1) -> bytes:
+        while b"\n" not in self._encoded and not self._done:
+            self._fill(len(self._encoded) + 1)
+        end = self._encoded.find(b"\n") + 1 or len(self._encoded)
+        line, self._encoded = self._encoded[:end], self._encoded[end:]
+        return line
+
+    def _safe_read(self, amount: int) -> bytes:
+        self._fill(amount)
+        data, self._encoded = self._encoded[:amount], self._encoded[amount:]
+        return data
+
+    def read(self, amount: int | None = None) -> bytes:
+        chunks = []
+        while not self._done and (chunk := self._next_chunk()) is not None:
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def isclosed(self) -> bool:
-        return self.closed or (self._done and not self._pending)
+        return self.closed or (self._done and not self._encoded)
 
-    def readinto(self, buffer: Any) -> int:
-        while not self._pending and not self._done:
-            try:
-                chunk = next(self._chunks)
-            except StopIteration:
-                self._done = True
-                break
-            self._pending = chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
+    def close(self) -> None:
+        self.closed = True
 
 
 class _OriginalResponse:
     """What `http.client.HTTPResponse` offers to urllib3 and to requests' cookie extraction."""
 
-    def __init__(self, msg: HTTPMessage) -> None:
+    def __init__(self, msg: HTTPMessage, method: str) -> None:
         self.msg = msg
+        self._method = method  # urllib3 asks whether this answers a HEAD
 
     def isclosed(self) -> bool:
         return True
@@ -118,14 +146,16 @@ def _raw_response(reply: Reply, method: str) -> HTTPResponse:
     elif isinstance(body, AsyncIterable):
         raise TypeError("requests cannot read an async iterator body; give bytes or an iterator")
     else:
-        fp = _Chunks(body)
+        fp = _ChunkedSource(body)  # an iterable of bytes, checked at add()
+        if reply.header("Transfer-Encoding") is None:
+            headers["Transfer-Encoding"] = "chunked"
     return HTTPResponse(
         body=fp,
-        headers=list(reply.headers),  # type: ignore[arg-type]  # urllib3 takes pairs too
+        headers=list(headers.items()),  # type: ignore[arg-type]  # urllib3 takes pairs too
         status=reply.status,
         reason=reply.reason,
         preload_content=False,
-        original_response=_OriginalResponse(headers),  # type: ignore[arg-type]  # duck-typed
+        original_response=_OriginalResponse(headers, method),  # type: ignore[arg-type]  # duck-typed
         request_method=method,
         enforce_content_length=True,
     )

@@ -1,1 +1,1 @@
-"""responses compatibility: `RequestsMock`'s requests-only extras, the default mock, deprecations."""
+"""responses compatibility: RequestsMock extras for requests, the default mock, deprecations."""

@@ -6,15 +6,12 @@ functions and the deprecated module attributes served by `__getattr__`.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Callable, Final
 
 from canned._compat.requests_mock import DEFAULT_TARGET, RequestsMock
 from canned._core.mock import get_wrapped
 from canned._core.registry import FirstMatchRegistry
 from canned.errors import warn_deprecated
-
-logger: Final = logging.getLogger("canned")
 
 mock: Final = RequestsMock(assert_all_requests_are_fired=False)
 _default_mock: Final = mock

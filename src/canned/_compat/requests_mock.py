@@ -14,7 +14,7 @@ from unittest import mock as std_mock
 
 from canned._adapters import requests as requests_adapter
 from canned._core import urls, validation
-from canned._core.mock import Mock, ResponseCallback
+from canned._core.mock import Mock, OnUnmatched, ResponseCallback
 from canned._core.registry import FirstMatchRegistry
 from canned._core.routes import BaseResponse
 
@@ -36,12 +36,14 @@ class RequestsMock(Mock):
         registry: type[FirstMatchRegistry] = FirstMatchRegistry,
         *,
         real_adapter_send: Callable[..., Any] | None = None,
+        on_unmatched: OnUnmatched = "raise",
     ) -> None:
         super().__init__(
             assert_all_requests_are_fired=assert_all_requests_are_fired,
             response_callback=response_callback,
             passthru_prefixes=passthru_prefixes,
             registry=registry,
+            on_unmatched=on_unmatched,
         )
         if not isinstance(target, str) or "." not in target:
             validation.reject(

@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import logging
 import re
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, Optional, TypeVar, Union
 from urllib.parse import urlsplit
 
 from canned._core import activation, urls, validation
@@ -33,7 +35,7 @@ from canned._core.routes import (
     Matcher,
     Response,
 )
-from canned.errors import CallCountError, UnfiredRoutesError
+from canned.errors import CallCountError, UnfiredRoutesError, UnmatchedRequestWarning
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -49,6 +51,10 @@ POST: Final = "POST"
 PUT: Final = "PUT"
 
 ResponseCallback = Callable[[Any], Any]
+# What an unmatched request does: fail (responses' way), warn then fail, or ask a policy that
+# returns a route to answer with (a passthrough route goes to the network) or None to fail.
+OnUnmatched = Union[Literal["raise", "warn"], Callable[[Any], Optional[BaseResponse]]]
+logger: Final = logging.getLogger("canned")
 
 
 def attach_request(error: BaseException, native: Any) -> None:
@@ -135,8 +141,13 @@ class Mock:
         response_callback: ResponseCallback | None = None,
         passthru_prefixes: Sequence[str | re.Pattern[str]] = (),
         registry: type[FirstMatchRegistry] = FirstMatchRegistry,
+        *,
+        on_unmatched: OnUnmatched = "raise",
     ) -> None:
         where = f"{type(self).__name__}()"
+        if on_unmatched not in ("raise", "warn") and not callable(on_unmatched):
+            validation.reject(where, "on_unmatched", "'raise', 'warn' or a callable", on_unmatched)
+        self.on_unmatched: OnUnmatched = on_unmatched
         self.assert_all_requests_are_fired = validation.check_bool(
             where, "assert_all_requests_are_fired", assert_all_requests_are_fired
         )
@@ -363,22 +374,48 @@ class Mock:
                 route._served += 1
             else:
                 registered = list(self._registry.registered)
-        if route is None:
-            if is_passthru(request.url, self.passthru_prefixes):
-                return Outcome("passthrough", request, recorded=False)
-            diagnosis = Diagnosis.of(
+        if route is not None:
+            return self._answer(request, route)
+        if is_passthru(request.url, self.passthru_prefixes):
+            logger.info("request.allowed-passthru", extra={"url": request.url})
+            return Outcome("passthrough", request, recorded=False)
+        message = str(
+            Diagnosis.of(
                 shape, request, registered, reasons, self.passthru_prefixes, self._registry._used
             )
-            return Outcome("unmatched", request, message=str(diagnosis))
+        )
+        return self._unmatched(request, message)
+
+    def _answer(self, request: Request, route: BaseResponse) -> Outcome:
         if route.passthrough:
+            logger.info("request.passthrough-response", extra={"url": request.url})
             return Outcome("passthrough", request, route)
         try:
-            reply = route.get_response(shape)
+            reply = route.get_response(request.shape)
         except BaseException as error:
             reply = Reply(error=error)
         if isinstance(reply, Reply) and reply.error is not None:
             attach_request(reply.error, request.native)
         return Outcome("answer", request, route, reply)
+
+    def _unmatched(self, request: Request, message: str) -> Outcome:
+        """Apply `on_unmatched`: fail as a refused connection, warn first, or ask the policy."""
+        policy = self.on_unmatched
+        if policy == "warn":
+            warnings.warn(message, UnmatchedRequestWarning, stacklevel=2)
+        elif callable(policy):
+            try:
+                route = policy(request.shape)
+                if route is not None and not isinstance(route, BaseResponse):
+                    validation.reject(
+                        "on_unmatched", "the policy's return value", "a route or None", route
+                    )
+            except BaseException as error:
+                attach_request(error, request.native)
+                return Outcome("answer", request, None, Reply(error=error))
+            if route is not None:
+                return self._answer(request, route)
+        return Outcome("unmatched", request, message=message)
 
     def settle(self, outcome: Outcome, response: Any) -> Any:
         """Record a call answered with `response` (after `response_callback`) and return it."""

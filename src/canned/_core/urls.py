@@ -8,15 +8,16 @@ done with the standard library so that the same rules serve every adapter.
 from __future__ import annotations
 
 import re
+import string
 from typing import Final, NamedTuple
 from urllib.parse import parse_qsl, quote, urlsplit
 
 DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 # RFC 3986 unreserved characters: "%41" and "A" are the same URL, so escapes of these are decoded.
-_UNRESERVED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_UNRESERVED: Final = frozenset(string.ascii_letters + string.digits + "-._~")
 _ESCAPE: Final = re.compile(r"%([0-9A-Fa-f]{2})")
-# Characters a path may keep as they are; everything else is percent-encoded (requests does the same).
+# Characters a path keeps as they are; the rest is percent-encoded, as requests does.
 _PATH_SAFE: Final = "/%:@!$&'()*+,;=-._~"
 
 

@@ -1,0 +1,197 @@
+"""The same scenarios against every client: one registry answers requests, httpx and httpx2,
+sync and async, with the same routes, the same call log and errors in each client's own terms."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+import canned
+from canned.registries import OrderedRegistry
+from tests.behaviour.conftest import client_modules
+
+if TYPE_CHECKING:
+    from tests.behaviour.conftest import Client
+
+URL = "https://api.example.test/items"
+
+
+@pytest.fixture
+def mock() -> Iterator[canned.RequestsMock]:
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
+        yield active
+
+
+def test_a_json_route_answers_with_status_and_body(client: Client, mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, json={"id": 7}, status=201)
+    answer = client.send("GET", URL)
+    assert (answer.status, json.loads(answer.content)) == (201, {"id": 7})
+    assert answer.headers["Content-Type"] == "application/json"
+
+
+def test_an_error_status_reaches_the_client_as_a_response(
+    client: Client, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, status=503, body="down")
+    answer = client.send("GET", URL)
+    assert (answer.status, answer.content) == (503, b"down")
+
+
+def test_the_call_log_holds_the_request_body_as_bytes(client: Client, mock: canned.RequestsMock) -> None:
+    mock.add(canned.POST, URL, json={"id": 7}, status=201)
+    client.send("POST", URL, json={"name": "x"})
+    request = mock.calls[0].request
+    assert (request.method, request.url) == ("POST", URL)
+    assert json.loads(request.body) == {"name": "x"}
+    assert mock.calls[0].response is not None
+
+
+def test_a_callback_sees_the_same_request_shape_whatever_the_client(
+    client: Client, mock: canned.RequestsMock
+) -> None:
+    seen: list[tuple[str, str, Any, str]] = []
+
+    def echo(request: Any) -> tuple[int, dict[str, str], bytes]:
+        seen.append((request.method, request.url, request.params, request.headers["X-Trace"]))
+        return 200, {"X-Echo": "yes"}, request.body
+
+    mock.add_callback(canned.POST, URL, callback=echo)
+    answer = client.send("POST", URL, params={"page": "2"}, json={"a": 1}, headers={"X-Trace": "t1"})
+    assert seen == [("POST", URL + "?page=2", {"page": "2"}, "t1")]
+    assert json.loads(answer.content) == {"a": 1}
+    assert answer.headers["x-echo"] == "yes"
+
+
+def test_same_url_routes_answer_in_turn_and_the_last_repeats(
+    client: Client, mock: canned.RequestsMock
+) -> None:
+    for status in (500, 502, 200):
+        mock.add(canned.GET, URL, status=status)
+    assert [client.send("GET", URL).status for _ in range(4)] == [500, 502, 200, 200]
+
+
+def test_an_ordered_registry_serves_routes_in_order(client: Client) -> None:
+    with canned.RequestsMock(registry=OrderedRegistry) as mock:
+        mock.add(canned.GET, URL, body="first")
+        mock.add(canned.GET, URL + "/2", body="second")
+        assert client.send("GET", URL).content == b"first"
+        assert client.send("GET", URL + "/2").content == b"second"
+
+
+def test_an_unmatched_request_raises_the_clients_connection_error_with_the_diagnosis(
+    client: Client, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL + "/1")
+    with pytest.raises(client.connect_error) as raised:
+        client.send("GET", URL + "/2")
+    assert type(raised.value) is client.connect_error
+    message = str(raised.value)
+    assert message.startswith(
+        "Connection refused by Responses - the call doesn't match any registered mock.\n\n"
+        f"Request: \n- GET {URL}/2\n\nAvailable matches:\n"
+        f"- GET {URL}/1 URL does not match\n"
+    )
+    assert f"Closest route: GET {URL}/1\n- url: path /items/2 ≠ /items/1\n" in message
+    assert mock.calls[0].response is raised.value
+
+
+def test_an_exception_given_as_body_is_raised_as_is_with_its_request(
+    client: Client, mock: canned.RequestsMock
+) -> None:
+    error = client.timeout("too slow")
+    mock.add(canned.GET, URL, body=error)
+    with pytest.raises(client.timeout_error) as raised:
+        client.send("GET", URL)
+    assert raised.value is error
+    recorded = mock.calls[0].request
+    # requests' own request object is what callbacks see; httpx's sits behind the view
+    native = recorded if client.name == "requests" else recorded.native
+    assert raised.value.request is native
+    assert mock.calls[0].response is error
+
+
+def test_a_body_given_as_chunks_streams_chunk_by_chunk(
+    client: Client, mock: canned.RequestsMock
+) -> None:
+    pulled: list[int] = []
+
+    def chunks() -> Iterator[bytes]:
+        for number in range(3):
+            pulled.append(number)
+            yield f"data: {number}\n\n".encode()
+
+    mock.add(canned.GET, URL, body=chunks(), content_type="text/event-stream")
+    assert client.chunks(URL) == [b"data: 0\n\n", b"data: 1\n\n", b"data: 2\n\n"]
+    assert pulled == [0, 1, 2]
+
+
+def test_set_cookie_headers_reach_the_clients_cookie_jar(
+    client: Client, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, headers=[("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")])
+    answer = client.send("GET", URL)
+    assert dict(answer.native.cookies) == {"a": "1", "b": "2"}
+
+
+def test_a_redirect_is_followed_by_the_client(client: Client, mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, status=302, headers={"Location": "/moved"})
+    mock.add(canned.GET, "https://api.example.test/moved", body="here")
+    kwargs = {} if client.name == "requests" else {"follow_redirects": True}
+    answer = client.send("GET", URL, **kwargs)
+    assert (answer.status, answer.content) == (200, b"here")
+    assert [call.request.url for call in mock.calls] == [URL, "https://api.example.test/moved"]
+
+
+def test_assert_call_count_counts_every_client_alike(client: Client, mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL)
+    client.send("GET", URL)
+    client.send("GET", URL)
+    assert mock.assert_call_count(URL, 2)
+
+
+def test_unfired_routes_fail_the_block_whatever_the_client(client: Client) -> None:
+    with pytest.raises(canned.UnfiredRoutesError), canned.RequestsMock() as mock:
+        mock.add(canned.GET, URL)
+        mock.add(canned.GET, URL + "/never")
+        client.send("GET", URL)
+
+
+def test_a_passthrough_route_reaches_the_real_server(
+    client: Client, mock: canned.RequestsMock, echo_server: str
+) -> None:
+    mock.add(canned.PassthroughResponse(canned.GET, echo_server + "/real"))
+    answer = client.send("GET", echo_server + "/real")
+    assert (answer.status, answer.content) == (200, b"GET /real")
+    assert len(mock.calls) == 1
+
+
+def test_a_passthru_prefix_reaches_the_real_server_unrecorded(
+    client: Client, mock: canned.RequestsMock, echo_server: str
+) -> None:
+    mock.add_passthru(echo_server)
+    answer = client.send("GET", echo_server + "/open")
+    assert answer.content == b"GET /open"
+    assert len(mock.calls) == 0
+
+
+@pytest.mark.parametrize("name", client_modules())
+def test_a_hundred_concurrent_async_requests_are_all_answered_and_recorded(name: str) -> None:
+    module = importlib.import_module(name)
+
+    async def send_all() -> list[bytes]:
+        async with module.AsyncClient() as session:
+            answers = await asyncio.gather(
+                *(session.get(f"{URL}/{number}") for number in range(100))
+            )
+        return [answer.content for answer in answers]
+
+    with canned.RequestsMock() as mock:
+        for number in range(100):
+            mock.add(canned.GET, f"{URL}/{number}", body=str(number))
+        assert asyncio.run(send_all()) == [str(number).encode() for number in range(100)]
+        assert len(mock.calls) == 100
