@@ -6,8 +6,6 @@ import, as in responses. Importing canned patches nothing.
 
 from __future__ import annotations
 
-from unittest import mock as std_mock
-
 from canned import matchers, registries
 from canned._adapters import httpx as _httpx_adapter  # noqa: F401  # registers; imports no httpx
 from canned._adapters.requests import real_send as _real_send
@@ -19,13 +17,12 @@ from canned._compat.default import (
     _deprecated_target,
     activate,
     json_params_matcher,
-    logger,
     mock,
     urlencoded_params_matcher,
 )
 from canned._compat.requests_mock import RequestsMock
 from canned._core.calls import Call, CallList
-from canned._core.mock import DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, get_wrapped
+from canned._core.mock import DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, get_wrapped, logger
 from canned._core.routes import (
     BaseResponse,
     CallbackResponse,

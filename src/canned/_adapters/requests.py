@@ -132,12 +132,33 @@ def to_request(prepared: requests.PreparedRequest, send_kwargs: dict[str, Any]) 
     return view
 
 
-def _raw_response(reply: Reply, method: str) -> HTTPResponse:
+def _is_handed_over(reply: Reply, method: str, stream: bool) -> bool:
+    """Whether the route's bytes can become the response's content as they are.
+
+    Only for a non-streamed, identity-encoded body whose Content-Length (if any) is right:
+    streamed, compressed and truncated answers go through urllib3 so they behave as a server's.
+    """
+    body = reply.body
+    if stream or method == "HEAD" or not isinstance(body, bytes):
+        return False
+    if reply.header("Content-Encoding") not in (None, "identity"):
+        return False
+    length = reply.header("Content-Length")
+    return length is None or length.strip() == str(len(body))
+
+
+def _hand_over_content(response: requests.Response, body: bytes) -> None:
+    """Give `response` its content without copying it (requests keeps it in `_content`)."""
+    response._content = body
+    response._content_consumed = True
+
+
+def _raw_response(reply: Reply, method: str, *, handed_over: bool = False) -> HTTPResponse:
     headers = HTTPMessage()
     for name, value in reply.headers:
         headers[name] = value
     body = reply.body
-    if method == "HEAD":
+    if method == "HEAD" or handed_over:
         fp: Any = _Body(b"")  # a HEAD answer carries headers only (API.md §5 row 5)
     elif isinstance(body, bytes):
         fp = _Body(body)
@@ -157,7 +178,7 @@ def _raw_response(reply: Reply, method: str) -> HTTPResponse:
         preload_content=False,
         original_response=_OriginalResponse(headers, method),  # type: ignore[arg-type]  # duck-typed
         request_method=method,
-        enforce_content_length=True,
+        enforce_content_length=not handed_over,  # a handed-over body was read already
     )
 
 
@@ -178,7 +199,12 @@ def to_native(
         return adapter.build_response(prepared, reply)  # a custom route's own urllib3 response
     if reply.error is not None:
         raise reply.error
-    return adapter.build_response(prepared, _raw_response(reply, prepared.method or "GET"))
+    method = prepared.method or "GET"
+    if not _is_handed_over(reply, method, bool(kwargs.get("stream"))):
+        return adapter.build_response(prepared, _raw_response(reply, method))
+    response = adapter.build_response(prepared, _raw_response(reply, method, handed_over=True))
+    _hand_over_content(response, reply.body)  # type: ignore[arg-type]  # bytes, checked above
+    return response
 
 
 def on_request(

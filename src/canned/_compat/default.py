@@ -65,6 +65,10 @@ def urlencoded_params_matcher(params: Any) -> Any:
 
 def __getattr__(name: str) -> Any:
     """responses' deprecated module attributes; any other missing name is an AttributeError."""
+    if name == "std_mock":  # responses' alias of unittest.mock, imported only when asked for
+        from unittest import mock as std_mock
+
+        return std_mock
     if name in _DEPRECATED_ATTRIBUTES:
         warn_deprecated(f"{name} is deprecated. Please use 'responses.mock.{name}")
         return _DEPRECATED_ATTRIBUTES[name]

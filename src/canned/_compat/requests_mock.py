@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import Any, Callable, Final
-from unittest import mock as std_mock
 
 from canned._adapters import requests as requests_adapter
 from canned._core import urls, validation
@@ -59,6 +58,8 @@ class RequestsMock(Mock):
     def _enter(self) -> None:
         super()._enter()
         if self.target != DEFAULT_TARGET and self._patcher is None:
+            from unittest import mock as std_mock
+
             self._patcher = std_mock.patch(target=self.target, new=self.unbound_on_send())
             self._patcher.start()
 

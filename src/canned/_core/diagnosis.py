@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from canned._core.mismatch import Mismatch
 from canned._core.request import Request
@@ -28,8 +27,7 @@ def _rank(mismatches: Sequence[Mismatch]) -> tuple[bool, bool, int]:
     return ("method" in subjects, "url" in subjects, len(mismatches))
 
 
-@dataclass(frozen=True)
-class Diagnosis:
+class Diagnosis(NamedTuple):
     """Why a request found no route: data first, text on demand."""
 
     request: Request
@@ -64,7 +62,7 @@ class Diagnosis:
                 rank = _rank(mismatches)
                 if best is None or rank < best:
                     best, closest, closest_mismatches = rank, route, tuple(mismatches)
-        return cls(
+        return cls(  # type: ignore[call-arg]  # NamedTuple's generated __new__
             request,
             tuple(zip(registered, reasons)),
             tuple(passthru_prefixes),

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import inspect
 import logging
 import re
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Optional, TypeVar, Union
 from urllib.parse import urlsplit
 
 from canned._core import activation, urls, validation
@@ -90,8 +88,7 @@ def clean_prefix(prefix: str | re.Pattern[str]) -> str | re.Pattern[str]:
     return parts._replace(netloc=netloc, path=urls.normalise_path(parts.path)).geturl()
 
 
-@dataclass
-class _Frame:
+class _Frame(NamedTuple):
     """What a nested activation of the same mock saw on entry, put back when it leaves."""
 
     registry: FirstMatchRegistry
@@ -548,6 +545,8 @@ def get_wrapped(
     assert_all_requests_are_fired: bool | None = None,
 ) -> F:
     """Same as `responses.get_wrapped`: `func` wrapped to run with `mock` active."""
+    import inspect  # only when decorating: keeps `import canned` fast
+
     if inspect.isclass(func):
         for name, member in list(vars(func).items()):
             if name.startswith("test") and inspect.isfunction(member):

@@ -8,8 +8,8 @@ knows a client.
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Union
+from http.client import responses as _PHRASES
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Union
 
 if TYPE_CHECKING:
     from typing import IO
@@ -21,13 +21,8 @@ if TYPE_CHECKING:
 Body = Union[bytes, "IO[bytes]", Iterable[bytes], AsyncIterable[bytes]]
 
 
-@dataclass(frozen=True)
-class Reply:
-    """A fake answer: status, header pairs (repeats allowed), and a body or an exception to raise.
-
-    `content_length_checked` says whether a `Content-Length` header that disagrees with the body
-    must fail as a truncated body does.
-    """
+class Reply(NamedTuple):
+    """A fake answer: status, header pairs (repeats allowed), a body or an exception to raise."""
 
     status: int = 200
     headers: tuple[tuple[str, str], ...] = ()
@@ -36,9 +31,7 @@ class Reply:
 
     @property
     def reason(self) -> str | None:
-        from http.client import responses as phrases
-
-        return phrases.get(self.status)
+        return _PHRASES.get(self.status)
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -51,7 +44,6 @@ class Reply:
 Kind = Literal["answer", "passthrough", "unmatched"]
 
 
-@dataclass
 class Outcome:
     """What the mock decided for one request; the adapter carries it out and settles it.
 
@@ -62,10 +54,20 @@ class Outcome:
     - "unmatched": `message` is the diagnosis the client's connection error carries.
     """
 
-    kind: Kind
-    request: Request
-    route: BaseResponse | None = None
-    reply: Reply | Any = None
-    message: str = ""
-    recorded: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("kind", "message", "recorded", "reply", "request", "route")
+
+    def __init__(
+        self,
+        kind: Kind,
+        request: Request,
+        route: BaseResponse | None = None,
+        reply: Reply | Any = None,
+        message: str = "",
+        recorded: bool = True,
+    ) -> None:
+        self.kind = kind
+        self.request = request
+        self.route = route
+        self.reply = reply
+        self.message = message
+        self.recorded = recorded

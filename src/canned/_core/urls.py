@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import lru_cache
 from typing import Final, NamedTuple
 from urllib.parse import parse_qsl, quote, urlsplit
 
@@ -16,6 +17,11 @@ DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 # RFC 3986 unreserved characters: "%41" and "A" are the same URL, so escapes of these are decoded.
 _UNRESERVED: Final = frozenset(string.ascii_letters + string.digits + "-._~")
+_PLAIN_PATH: Final = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*\Z")
+_SIMPLE_URL: Final = re.compile(
+    r"([A-Za-z][A-Za-z0-9+.-]*)://([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?(/[^?#]*)?(?:\?([^#]*))?(?:#(.*))?\Z",
+    re.DOTALL,
+)
 _ESCAPE: Final = re.compile(r"%([0-9A-Fa-f]{2})")
 # Characters a path keeps as they are; the rest is percent-encoded, as requests does.
 _PATH_SAFE: Final = "/%:@!$&'()*+,;=-._~"
@@ -52,6 +58,8 @@ def _normalise_escape(match: re.Match[str]) -> str:
 
 def normalise_path(path: str) -> str:
     """Percent-encode a path the way requests sends it, with equivalent escapes made equal."""
+    if _PLAIN_PATH.match(path):
+        return path or "/"  # nothing to encode or normalise: the common case, kept fast
     encoded = quote(path, safe=_PATH_SAFE)
     normalised = _ESCAPE.sub(_normalise_escape, encoded)
     return normalised or "/"
@@ -68,12 +76,25 @@ def normalise_host(host: str) -> str:
         return quote(host, safe="")
 
 
+@lru_cache(maxsize=4096)
 def parse_url(url: str) -> ParsedURL:
     """Split and normalise `url`; a default port is dropped and an empty path becomes "/".
+
+    Cached: a test suite asks for the same few URLs over and over.
 
     Raises:
         ValueError: the URL has no scheme or host, or a port that is not a number.
     """
+    simple = _SIMPLE_URL.match(url)
+    if simple is not None:  # scheme://host[:port]/path without user info or IPv6: no urlsplit
+        scheme, host, port_text, path, query, fragment = simple.groups()
+        scheme, host = scheme.lower(), normalise_host(host)
+        port = int(port_text) if port_text else None
+        if port is not None and DEFAULT_PORTS.get(scheme) == port:
+            port = None
+        return ParsedURL(
+            URLKey(scheme, host, port, normalise_path(path or "")), query or "", fragment or ""
+        )
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if not scheme or not parts.netloc:
@@ -90,10 +111,16 @@ def parse_url(url: str) -> ParsedURL:
 
 def with_default_path(url: str) -> str:
     """Give a URL without a path the path "/" (responses does the same at registration)."""
-    parts = urlsplit(url)
-    if parts.path:
+    scheme_end = url.find("://")
+    start = scheme_end + 3 if scheme_end >= 0 else 0
+    end = len(url)
+    for stop in "?#":
+        found = url.find(stop, start)
+        if found >= 0:
+            end = min(end, found)
+    if "/" in url[start:end]:
         return url
-    return parts._replace(path="/").geturl()
+    return url[:end] + "/" + url[end:]
 
 
 def query_pairs(query: str) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 Owns: the checks that reject bad input where it is given (at `add`, not at request time) and the
 text of their errors: `TypeError("add(): status must be an int from 100 to 599, got '200' (str)")`.
-Imports nothing from the rest of canned.
+Imports nothing from the rest of canned but the URL rules.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, NoReturn
+
+from canned._core.urls import parse_url
 
 _caller: ContextVar[str | None] = ContextVar("canned_caller", default=None)
 
@@ -58,8 +60,6 @@ def check_url(where: str, url: Any) -> str | re.Pattern[str]:
         return url
     if not isinstance(url, str):
         reject(where, "url", "a URL string or a compiled regex", url)
-    from canned._core.urls import parse_url
-
     try:
         parse_url(url)
     except ValueError:

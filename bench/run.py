@@ -1,0 +1,341 @@
+"""canned's speed and memory against `responses` and the floors, interleaved in one run.
+
+Run: python bench/run.py [--rounds N]   (responses is measured when installed: extra `bench`)
+
+Each round runs every contender's scenario once, in turn, so machine noise hits all of them
+alike; the table gives the median and min-max over rounds and the ratio to the reference
+(a floor, or canned's own 10-route figure for growth). Nothing here is a test: numbers vary
+by machine, ratios much less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import io
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+
+import canned
+
+HAS_RESPONSES = importlib.util.find_spec("responses") is not None
+URL = "https://bench.example.test/item"
+BODY = b'{"id": 1, "name": "bench"}'
+
+
+# -- floors --------------------------------------------------------------------------------------
+
+
+class Urllib3Floor(HTTPAdapter):
+    """What any mock that keeps requests' behaviour must at least do: a fresh urllib3 response."""
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> requests.Response:
+        raw = urllib3.HTTPResponse(
+            body=io.BytesIO(BODY),
+            headers={"Content-Type": "application/json"},
+            status=200,
+            preload_content=False,
+        )
+        return self.build_response(request, raw)
+
+
+class PrebuiltFloor(HTTPAdapter):
+    """A ready `requests.Response`: the cost of requests itself."""
+
+    def __init__(self, body: bytes = BODY) -> None:
+        super().__init__()
+        self.body = body
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> requests.Response:
+        response = requests.Response()
+        response.status_code = 200
+        response._content = self.body
+        response.request = request
+        response.url = request.url
+        return response
+
+
+def floor_session(adapter: HTTPAdapter) -> requests.Session:
+    session = requests.Session()
+    session.mount("https://", adapter)
+    return session
+
+
+# -- measuring -----------------------------------------------------------------------------------
+
+
+def per_call(function: Callable[[], Any], repeat: int) -> float:
+    """Seconds per call of `function`, over `repeat` calls."""
+    gc.collect()
+    start = time.perf_counter()
+    for _ in range(repeat):
+        function()
+    return (time.perf_counter() - start) / repeat
+
+
+class Table:
+    def __init__(self) -> None:
+        self.samples: dict[tuple[str, str], list[float]] = {}
+        self.order: list[tuple[str, str]] = []
+
+    def add(self, figure: str, contender: str, value: float) -> None:
+        key = (figure, contender)
+        if key not in self.samples:
+            self.samples[key] = []
+            self.order.append(key)
+        self.samples[key].append(value)
+
+    def median(self, figure: str, contender: str) -> float | None:
+        values = self.samples.get((figure, contender))
+        return statistics.median(values) if values else None
+
+    def print(self, references: dict[str, str], units: dict[str, tuple[str, float]]) -> None:
+        print(f"{'figure':<44} {'contender':<16} {'median':>11} {'min-max':>21} {'ratio':>9}")
+        for figure, contender in self.order:
+            values = self.samples[(figure, contender)]
+            unit, scale = units[figure]
+            median = statistics.median(values)
+            reference = self.median(figure, references.get(figure, ""))
+            ratio = f"{median / reference:8.2f}x" if reference else ""
+            spread = f"{min(values) * scale:.1f}-{max(values) * scale:.1f}"
+            print(
+                f"{figure:<44} {contender:<16} {median * scale:9.1f}{unit:>2} "
+                f"{spread:>19}{unit:>2} {ratio:>9}"
+            )
+
+
+# -- scenarios -----------------------------------------------------------------------------------
+
+
+def canned_one_route(repeat: int) -> float:
+    with canned.RequestsMock() as mock, requests.Session() as session:
+        mock.add(canned.GET, URL, body=BODY, content_type="application/json")
+        return per_call(lambda: session.get(URL), repeat)
+
+
+def responses_one_route(repeat: int) -> float:
+    import responses
+
+    with responses.RequestsMock() as mock, requests.Session() as session:
+        mock.add(responses.GET, URL, body=BODY, content_type="application/json")
+        return per_call(lambda: session.get(URL), repeat)
+
+
+def floor_one_route(adapter: HTTPAdapter, repeat: int) -> float:
+    with floor_session(adapter) as session:
+        return per_call(lambda: session.get(URL), repeat)
+
+
+def many_routes(library: Any, count: int, repeat: int) -> float:
+    """Per request with `count` exact-URL routes registered, asking for the last one."""
+    with library.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        for number in range(count):
+            mock.add(library.GET, f"{URL}/{number}", body=BODY)
+        target = f"{URL}/{count - 1}"
+        with requests.Session() as session:
+            return per_call(lambda: session.get(target), repeat)
+
+
+def matcher_routes(library: Any, kind: str, repeat: int) -> float:
+    """100 routes on one URL told apart by a query or JSON matcher; ask for the last."""
+    with library.RequestsMock(assert_all_requests_are_fired=False) as mock, requests.Session() as s:
+        for number in range(100):
+            if kind == "query":
+                match = [library.matchers.query_param_matcher({"n": str(number)})]
+            else:
+                match = [library.matchers.json_params_matcher({"n": number})]
+            mock.add(library.POST, URL, body=BODY, match=match)
+        if kind == "query":
+            return per_call(lambda: s.post(URL, params={"n": "99"}), repeat)
+        return per_call(lambda: s.post(URL, json={"n": 99}), repeat)
+
+
+def registering(library: Any, existing: int, repeat: int) -> float:
+    """Seconds per `add` with `existing` routes already registered."""
+    mock = library.RequestsMock(assert_all_requests_are_fired=False)
+    for number in range(existing):
+        mock.add(library.GET, f"{URL}/{number}", body=BODY)
+    urls = [f"{URL}/new/{number}" for number in range(repeat)]
+    gc.collect()
+    start = time.perf_counter()
+    for url in urls:
+        mock.add(library.GET, url, body=BODY)
+    return (time.perf_counter() - start) / repeat
+
+
+def big_body(library: Any, body: bytes, repeat: int) -> float:
+    with library.RequestsMock() as mock, requests.Session() as session:
+        mock.add(library.GET, URL, body=body)
+        return per_call(lambda: session.get(URL).content, repeat)
+
+
+def call_log_memory(library: Any) -> float:
+    """Bytes held after 1,000 answers of one 100 KB body, the call log kept."""
+    body = b"x" * 100_000
+    with library.RequestsMock() as mock, requests.Session() as session:
+        mock.add(library.GET, URL, body=body)
+        gc.collect()
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(1000):
+            session.get(URL)
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+        tracemalloc.stop()
+        assert len(mock.calls) == 1000
+        return float(held)
+
+
+def activation(library: Any, routes: int, repeat: int) -> float:
+    def enter_exit() -> None:
+        with library.RequestsMock(assert_all_requests_are_fired=False) as mock:
+            for number in range(routes):
+                mock.add(library.GET, f"{URL}/{number}")
+
+    return per_call(enter_exit, repeat)
+
+
+def import_time(module: str) -> float:
+    """Seconds to import `module` after requests, in a fresh interpreter (best of 3)."""
+    code = (
+        "import time, requests; s = time.perf_counter(); "
+        f"import {module}; print(time.perf_counter() - s)"
+    )
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(3)
+    ]
+    return min(runs)
+
+
+def httpx_one_route(repeat: int) -> tuple[float, float] | None:
+    if importlib.util.find_spec("httpx") is None:
+        return None
+    import httpx
+
+    floor = httpx.MockTransport(lambda request: httpx.Response(200, content=BODY))
+    with httpx.Client(transport=floor) as client:
+        floor_time = per_call(lambda: client.get(URL), repeat)
+    with canned.RequestsMock() as mock, httpx.Client() as client:
+        mock.add(canned.GET, URL, body=BODY)
+        canned_time = per_call(lambda: client.get(URL), repeat)
+    return canned_time, floor_time
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=300, help="requests per sample")
+    options = parser.parse_args()
+    libraries: list[tuple[str, Any]] = [("canned", canned)]
+    if HAS_RESPONSES:
+        import responses
+
+        libraries.append(("responses", responses))
+    else:
+        print("responses is not installed: only canned and the floors are measured\n")
+    table = Table()
+    repeat = options.repeat
+    ten_mb = b"y" * 10_000_000
+    for _ in range(options.rounds):
+        table.add(
+            "one route, per request", "floor:urllib3", floor_one_route(Urllib3Floor(), repeat)
+        )
+        table.add(
+            "one route, per request", "floor:prebuilt", floor_one_route(PrebuiltFloor(), repeat)
+        )
+        table.add("one route, per request", "canned", canned_one_route(repeat))
+        if HAS_RESPONSES:
+            table.add("one route, per request", "responses", responses_one_route(repeat))
+        for name, library in libraries:
+            table.add("10 exact routes, per request", name, many_routes(library, 10, repeat))
+            # responses needs ~0.5 s per request at 10,000 routes: sample it less
+            count = repeat if name == "canned" else 3
+            table.add("10,000 exact routes, per request", name, many_routes(library, 10_000, count))
+            table.add(
+                "100 routes by query matcher, per request",
+                name,
+                matcher_routes(library, "query", max(repeat // 10, 5)),
+            )
+            table.add(
+                "100 routes by JSON matcher, per request",
+                name,
+                matcher_routes(library, "json", max(repeat // 10, 5)),
+            )
+            table.add("register a route (empty)", name, registering(library, 0, 1000))
+            table.add("register a route (10,000 there)", name, registering(library, 10_000, 200))
+            table.add("10 MB body read fully", name, big_body(library, ten_mb, 10))
+            table.add("call log after 1,000 x 100 KB answers", name, call_log_memory(library))
+            table.add("enter + exit, no routes", name, activation(library, 0, repeat))
+            table.add("enter + exit, 10 routes", name, activation(library, 10, repeat))
+        table.add(
+            "10 MB body read fully", "floor:prebuilt", floor_one_route(PrebuiltFloor(ten_mb), 10)
+        )
+        httpx_times = httpx_one_route(repeat)
+        if httpx_times is not None:
+            table.add("httpx one route, per request", "floor:MockTransport", httpx_times[1])
+            table.add("httpx one route, per request", "canned", httpx_times[0])
+    for name, _ in libraries:
+        table.add("import after requests", name, import_time(name))
+    micro, milli = ("us", 1e6), ("ms", 1e3)
+    units = {
+        "one route, per request": micro,
+        "10 exact routes, per request": micro,
+        "10,000 exact routes, per request": micro,
+        "100 routes by query matcher, per request": milli,
+        "100 routes by JSON matcher, per request": milli,
+        "register a route (empty)": micro,
+        "register a route (10,000 there)": micro,
+        "10 MB body read fully": milli,
+        "call log after 1,000 x 100 KB answers": ("MB", 1e-6),
+        "enter + exit, no routes": micro,
+        "enter + exit, 10 routes": micro,
+        "httpx one route, per request": micro,
+        "import after requests": milli,
+    }
+    references = {
+        "one route, per request": "floor:urllib3",
+        "10 MB body read fully": "floor:prebuilt",
+        "httpx one route, per request": "floor:MockTransport",
+    }
+    print(
+        f"canned bench: {options.rounds} rounds, Python {sys.version.split()[0]}, "
+        f"requests {requests.__version__}, urllib3 {urllib3.__version__}\n"
+    )
+    table.print(references, units)
+    print("\ngrowth, 10,000 routes / 10 routes (per request):")
+    for name, _ in libraries:
+        few = table.median("10 exact routes, per request", name)
+        many = table.median("10,000 exact routes, per request", name)
+        if few and many:
+            print(f"  {name:<10} {many / few:8.2f}x")
+    if HAS_RESPONSES:
+        print("\nresponses / canned (how many times faster canned is):")
+        for figure in (
+            "100 routes by query matcher, per request",
+            "100 routes by JSON matcher, per request",
+        ):
+            ours, theirs = table.median(figure, "canned"), table.median(figure, "responses")
+            if ours and theirs:
+                print(f"  {figure:<44} {theirs / ours:8.2f}x")
+
+
+if __name__ == "__main__":
+    main()
