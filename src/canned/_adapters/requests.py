@@ -150,7 +150,7 @@ def _is_handed_over(reply: Reply, method: str, stream: bool) -> bool:
 def _hand_over_content(response: requests.Response, body: bytes) -> None:
     """Give `response` its content without copying it (requests keeps it in `_content`)."""
     response._content = body
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]  # requests sets it so
 
 
 def _raw_response(reply: Reply, method: str, *, handed_over: bool = False) -> HTTPResponse:

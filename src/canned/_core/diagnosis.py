@@ -62,7 +62,7 @@ class Diagnosis(NamedTuple):
                 rank = _rank(mismatches)
                 if best is None or rank < best:
                     best, closest, closest_mismatches = rank, route, tuple(mismatches)
-        return cls(  # type: ignore[call-arg]  # NamedTuple's generated __new__
+        return cls(
             request,
             tuple(zip(registered, reasons)),
             tuple(passthru_prefixes),

@@ -174,7 +174,7 @@ class Mock:
         """The `canned.matchers` module, so `rsps.matchers.json_params_matcher` works."""
         from canned import matchers
 
-        return matchers  # type: ignore[no-any-return]  # a module, typed as such
+        return matchers
 
     # -- registering -----------------------------------------------------------------------
 
