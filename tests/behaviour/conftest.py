@@ -100,14 +100,14 @@ def client(request: pytest.FixtureRequest) -> Client:
 class _EchoHandler(BaseHTTPRequestHandler):
     """Answers every GET with its method and path: proof that a request reached a real server."""
 
-    def do_GET(self) -> None:  # noqa: N802  # http.server's naming
+    def do_GET(self) -> None:  # http.server's naming
         body = f"GET {self.path}".encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  # http.server's name
+    def log_message(self, format: str, *args: Any) -> None:  # http.server's name
         pass
 
 

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from tests.behaviour.conftest import client_modules
 
 import canned
 from canned.registries import OrderedRegistry
-from tests.behaviour.conftest import client_modules
 
 if TYPE_CHECKING:
     from tests.behaviour.conftest import Client
@@ -27,7 +27,9 @@ def mock() -> Iterator[canned.RequestsMock]:
         yield active
 
 
-def test_a_json_route_answers_with_status_and_body(client: Client, mock: canned.RequestsMock) -> None:
+def test_a_json_route_answers_with_status_and_body(
+    client: Client, mock: canned.RequestsMock
+) -> None:
     mock.add(canned.GET, URL, json={"id": 7}, status=201)
     answer = client.send("GET", URL)
     assert (answer.status, json.loads(answer.content)) == (201, {"id": 7})
@@ -42,7 +44,9 @@ def test_an_error_status_reaches_the_client_as_a_response(
     assert (answer.status, answer.content) == (503, b"down")
 
 
-def test_the_call_log_holds_the_request_body_as_bytes(client: Client, mock: canned.RequestsMock) -> None:
+def test_the_call_log_holds_the_request_body_as_bytes(
+    client: Client, mock: canned.RequestsMock
+) -> None:
     mock.add(canned.POST, URL, json={"id": 7}, status=201)
     client.send("POST", URL, json={"name": "x"})
     request = mock.calls[0].request
@@ -61,7 +65,9 @@ def test_a_callback_sees_the_same_request_shape_whatever_the_client(
         return 200, {"X-Echo": "yes"}, request.body
 
     mock.add_callback(canned.POST, URL, callback=echo)
-    answer = client.send("POST", URL, params={"page": "2"}, json={"a": 1}, headers={"X-Trace": "t1"})
+    answer = client.send(
+        "POST", URL, params={"page": "2"}, json={"a": 1}, headers={"X-Trace": "t1"}
+    )
     assert seen == [("POST", URL + "?page=2", {"page": "2"}, "t1")]
     assert json.loads(answer.content) == {"a": 1}
     assert answer.headers["x-echo"] == "yes"
@@ -147,7 +153,9 @@ def test_a_redirect_is_followed_by_the_client(client: Client, mock: canned.Reque
     assert [call.request.url for call in mock.calls] == [URL, "https://api.example.test/moved"]
 
 
-def test_assert_call_count_counts_every_client_alike(client: Client, mock: canned.RequestsMock) -> None:
+def test_assert_call_count_counts_every_client_alike(
+    client: Client, mock: canned.RequestsMock
+) -> None:
     mock.add(canned.GET, URL)
     client.send("GET", URL)
     client.send("GET", URL)
@@ -155,10 +163,14 @@ def test_assert_call_count_counts_every_client_alike(client: Client, mock: canne
 
 
 def test_unfired_routes_fail_the_block_whatever_the_client(client: Client) -> None:
-    with pytest.raises(canned.UnfiredRoutesError), canned.RequestsMock() as mock:
-        mock.add(canned.GET, URL)
-        mock.add(canned.GET, URL + "/never")
-        client.send("GET", URL)
+    mock = canned.RequestsMock()
+    mock.start()
+    mock.add(canned.GET, URL)
+    mock.add(canned.GET, URL + "/never")
+    client.send("GET", URL)
+    with pytest.raises(canned.UnfiredRoutesError) as raised:
+        mock.stop()
+    assert str(raised.value) == f"Not all requests have been executed [('GET', '{URL}/never')]"
 
 
 def test_a_passthrough_route_reaches_the_real_server(
