@@ -81,7 +81,7 @@ def test_get_registry_exists_only_on_the_mock() -> None:
     [("assert_all_requests_are_fired", False), ("passthru_prefixes", ()), ("target", "requests.adapters.HTTPAdapter.send")],
 )  # fmt: skip
 def test_deprecated_module_attributes_warn_and_give_the_snapshot(name: str, value: Any) -> None:
-    with pytest.warns(DeprecationWarning) as warned:
+    with pytest.warns(DeprecationWarning, match="is deprecated") as warned:
         assert getattr(responses, name) == value
     assert str(warned[0].message) == f"{name} is deprecated. Please use 'responses.mock.{name}"
     assert warned[0].filename == __file__
@@ -407,21 +407,30 @@ def test_an_exhausted_ordered_route_is_named_as_used_up() -> None:
 
 
 def test_unfired_routes_fail_the_with_block_with_responses_message() -> None:
-    with pytest.raises(AssertionError) as raised:  # noqa: PT012  # the with block is the action
-        with responses.RequestsMock() as rsps:
+    rsps = responses.RequestsMock()
+
+    def block() -> None:
+        with rsps:
             rsps.add(responses.GET, "http://e.test/a")
             rsps.add(responses.GET, "http://e.test/b")
             requests.get("http://e.test/a")
+
+    with pytest.raises(AssertionError) as raised:
+        block()
     assert str(raised.value) == "Not all requests have been executed [('GET', 'http://e.test/b')]"
     assert isinstance(raised.value, canned.UnfiredRoutesError)
 
 
 def test_unfired_routes_are_reported_even_when_the_block_raised() -> None:
     rsps = responses.RequestsMock()
-    with pytest.raises(AssertionError) as raised:  # noqa: PT012  # the with block is the action
+
+    def block() -> None:
         with rsps:
             rsps.add(responses.GET, "http://e.test/a")
             raise KeyError("inside")
+
+    with pytest.raises(AssertionError) as raised:
+        block()
     assert isinstance(raised.value.__context__, KeyError)
     assert rsps.registered() == []
     assert HTTPAdapter.send is ORIGINAL_SEND
@@ -582,7 +591,7 @@ def test_a_trailing_slash_route_answers_paths_beneath_it() -> None:
 
 @pytest.mark.parametrize("value", [True, False])
 def test_match_querystring_warns_responses_text(value: bool) -> None:
-    with pytest.warns(DeprecationWarning) as warned:
+    with pytest.warns(DeprecationWarning, match="match_querystring") as warned:
         responses.Response(responses.GET, "http://e.test/a?x=1", match_querystring=value)
     assert str(warned[0].message) == (
         "Argument 'match_querystring' is deprecated. Use "
