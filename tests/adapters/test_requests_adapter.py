@@ -1,0 +1,336 @@
+"""The requests adapter: answers are real requests/urllib3 responses and behave like a server's."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import urllib3
+from requests.adapters import BaseAdapter, HTTPAdapter
+from urllib3.util.retry import Retry
+
+import canned
+
+URL = "https://api.example.test/r"
+ORIGINAL_SEND = HTTPAdapter.send
+
+
+@pytest.fixture
+def mock() -> Iterator[canned.RequestsMock]:
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
+        yield active
+
+
+# -- interception ----------------------------------------------------------------------------------
+
+
+def test_a_mounted_adapter_subclass_is_intercepted_with_the_headers_it_adds(
+    mock: canned.RequestsMock,
+) -> None:
+    class Signing(HTTPAdapter):
+        def send(self, request: Any, *args: Any, **kwargs: Any) -> requests.Response:
+            request.headers["X-Signature"] = "signed"
+            return super().send(request, *args, **kwargs)
+
+    mock.add(canned.GET, URL)
+    with requests.Session() as session:
+        session.mount("https://", Signing())
+        session.get(URL)
+    assert mock.calls[0].request.headers["X-Signature"] == "signed"
+
+
+def test_positional_send_arguments_are_named(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL)
+    prepared = requests.Request("GET", URL).prepare()
+    HTTPAdapter().send(prepared, False, 7.5)
+    assert mock.calls[0].request.req_kwargs["timeout"] == 7.5
+    assert mock.calls[0].request.req_kwargs["stream"] is False
+
+
+def test_an_adapter_with_its_own_send_is_not_intercepted(mock: canned.RequestsMock) -> None:
+    class Own(BaseAdapter):
+        def send(self, request: Any, *args: Any, **kwargs: Any) -> requests.Response:
+            answer = requests.Response()
+            answer.status_code = 299
+            return answer
+
+        def close(self) -> None:
+            pass
+
+    with requests.Session() as session:
+        session.mount("https://", Own())
+        assert session.get(URL).status_code == 299
+    assert len(mock.calls) == 0
+
+
+def test_the_original_send_is_back_after_the_block() -> None:
+    with canned.RequestsMock():
+        assert HTTPAdapter.send is not ORIGINAL_SEND
+    assert HTTPAdapter.send is ORIGINAL_SEND
+
+
+# -- response construction -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "ok"),
+    [(200, "OK", True), (418, "I'm a Teapot", False), (599, None, False)],
+)
+def test_status_and_reason_are_a_servers(
+    mock: canned.RequestsMock, status: int, reason: str | None, ok: bool
+) -> None:
+    mock.add(canned.GET, URL, status=status)
+    answer = requests.get(URL)
+    assert (answer.status_code, answer.reason, answer.ok) == (status, reason, ok)
+
+
+def test_the_answer_is_built_by_requests_over_a_urllib3_response(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body="x")
+    answer = requests.get(URL)
+    assert isinstance(answer.raw, urllib3.HTTPResponse)
+    assert (answer.url, answer.history, answer.elapsed.total_seconds() >= 0) == (URL, [], True)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "encoding"),
+    [
+        ({"body": "x"}, "ISO-8859-1"),
+        ({"json": {"a": 1}}, "utf-8"),
+        ({"body": "é"}, "utf-8"),
+    ],
+)
+def test_the_encoding_comes_from_the_content_type(
+    mock: canned.RequestsMock, kwargs: dict[str, Any], encoding: str
+) -> None:
+    mock.add(canned.GET, URL, **kwargs)
+    assert requests.get(URL).encoding == encoding
+
+
+def test_a_streamed_body_reads_in_pieces(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body=b"abcdefgh")
+    with requests.get(URL, stream=True) as answer:
+        assert answer.raw.read(2) == b"ab"
+        assert list(answer.iter_content(3)) == [b"cde", b"fgh"]
+
+
+def test_iter_content_without_chunk_size_ends(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body=b"abc")
+    with requests.get(URL, stream=True) as answer:
+        assert list(answer.iter_content(chunk_size=None)) == [b"abc"]
+
+
+def test_iter_lines_splits_the_body(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body="one\ntwo\nthree")
+    with requests.get(URL, stream=True) as answer:
+        assert list(answer.iter_lines()) == [b"one", b"two", b"three"]
+
+
+def test_a_read_answer_leaves_nothing_in_raw(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body=b"abc")
+    answer = requests.get(URL)
+    assert (answer.content, answer.raw.read()) == (b"abc", b"")
+
+
+def test_answers_share_the_routes_bytes_instead_of_copying_them(mock: canned.RequestsMock) -> None:
+    body = b"z" * 1_000_000
+    mock.add(canned.GET, URL, body=body)
+    assert requests.get(URL).content is body
+
+
+def test_a_file_body_is_streamed_once(mock: canned.RequestsMock, tmp_path: Path) -> None:
+    path = tmp_path / "body.bin"
+    path.write_bytes(b"from a file")
+    with path.open("rb") as file:
+        mock.add(canned.GET, URL, body=file)
+        assert requests.get(URL).content == b"from a file"
+
+
+def test_a_gzip_encoded_body_is_decoded(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body=gzip.compress(b"plain"), headers={"Content-Encoding": "gzip"})
+    assert requests.get(URL).content == b"plain"
+
+
+def test_a_content_length_longer_than_the_body_fails_as_a_truncated_body(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=b"abc", headers={"Content-Length": "10"})
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        requests.get(URL)
+
+
+def test_head_with_a_content_length_and_no_body_is_fine(mock: canned.RequestsMock) -> None:
+    mock.add(canned.HEAD, URL, headers={"Content-Length": "1234"})
+    answer = requests.head(URL)
+    assert (answer.headers["Content-Length"], answer.content) == ("1234", b"")
+
+
+def test_auto_calculate_content_length_adds_the_header(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body="12345", auto_calculate_content_length=True)
+    assert requests.get(URL).headers["Content-Length"] == "5"
+
+
+def test_repeated_headers_are_all_sent(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, headers=[("X-Tag", "a"), ("X-Tag", "b")])
+    assert requests.get(URL).headers["X-Tag"] == "a, b"
+
+
+def test_cookies_reach_the_session_and_are_sent_back(mock: canned.RequestsMock) -> None:
+    mock.add(
+        canned.GET, URL, headers=[("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2; Path=/")]
+    )
+    mock.add(canned.GET, URL + "/next")
+    with requests.Session() as session:
+        answer = session.get(URL)
+        session.get(URL + "/next")
+    assert answer.cookies.get_dict() == {"a": "1", "b": "2"}
+    assert mock.calls[1].request.headers["Cookie"] == "a=1; b=2"
+
+
+def test_a_relative_redirect_is_followed_hop_by_hop(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, status=302, headers={"Location": "/moved"})
+    mock.add(canned.GET, "https://api.example.test/moved", body="arrived")
+    answer = requests.get(URL)
+    assert (answer.text, [hop.status_code for hop in answer.history]) == ("arrived", [302])
+    assert len(mock.calls) == 2
+
+
+def test_a_redirect_is_returned_when_not_followed(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, status=301, headers={"Location": "https://elsewhere.test/"})
+    answer = requests.get(URL, allow_redirects=False)
+    assert (answer.is_redirect, answer.status_code) == (True, 301)
+
+
+# -- exceptions -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "error",
+    [requests.ConnectTimeout("connect"), requests.ReadTimeout("read"), ValueError("plain")],
+    ids=["ConnectTimeout", "ReadTimeout", "ValueError"],
+)
+def test_an_exception_body_is_raised_as_is_and_recorded(
+    mock: canned.RequestsMock, error: BaseException
+) -> None:
+    route = mock.add(canned.GET, URL, body=error)
+    with pytest.raises(type(error)) as raised:
+        requests.get(URL)
+    assert raised.value is error
+    assert raised.value.request is mock.calls[0].request  # type: ignore[attr-defined]
+    assert (mock.calls[0].response, route.call_count) == (error, 1)
+
+
+def test_an_unmatched_request_is_exactly_a_connection_error(mock: canned.RequestsMock) -> None:
+    with pytest.raises(requests.ConnectionError) as raised:
+        requests.get(URL)
+    assert type(raised.value) is requests.exceptions.ConnectionError
+    assert raised.value.request is mock.calls[0].request
+    assert raised.value.response is None
+    assert str(raised.value).startswith(
+        "Connection refused by Responses - the call doesn't match any registered mock.\n\n"
+        f"Request: \n- GET {URL}\n\nAvailable matches:\n"
+    )
+
+
+# -- retries ----------------------------------------------------------------------------------------------
+
+
+def retrying_session(**retry: Any) -> requests.Session:
+    session = requests.Session()
+    session.mount("https://", HTTPAdapter(max_retries=Retry(backoff_factor=10, **retry)))
+    return session
+
+
+@pytest.fixture
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(seconds: float) -> None:
+        raise AssertionError(f"slept {seconds} s")
+
+    monkeypatch.setattr("time.sleep", refuse)
+
+
+@pytest.mark.usefixtures("no_sleep")
+def test_urllib3_retries_are_emulated_without_sleeping() -> None:
+    with canned.RequestsMock(registry=canned.registries.OrderedRegistry) as mock:
+        for status in (500, 500, 200):
+            mock.add(canned.GET, URL, status=status)
+        with retrying_session(total=3, status_forcelist=[500]) as session:
+            assert session.get(URL).status_code == 200
+        assert [call.response.status_code for call in mock.calls] == [500, 500, 200]
+
+
+@pytest.mark.usefixtures("no_sleep")
+def test_exhausted_retries_raise_a_retry_error(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, status=500)
+    with (
+        retrying_session(total=2, status_forcelist=[500]) as session,
+        pytest.raises(requests.exceptions.RetryError),
+    ):
+        session.get(URL)
+
+
+@pytest.mark.usefixtures("no_sleep")
+def test_exhausted_retries_return_the_last_answer_when_not_raising(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, status=500)
+    with retrying_session(total=2, status_forcelist=[500], raise_on_status=False) as session:
+        assert session.get(URL).status_code == 500
+    assert len(mock.calls) == 3
+
+
+@pytest.mark.usefixtures("no_sleep")
+def test_a_retry_after_header_is_honoured_without_waiting() -> None:
+    with canned.RequestsMock(registry=canned.registries.OrderedRegistry) as mock:
+        mock.add(canned.GET, URL, status=503, headers={"Retry-After": "120"})
+        mock.add(canned.GET, URL, status=200)
+        with retrying_session(total=1, respect_retry_after_header=True) as session:
+            assert session.get(URL).status_code == 200
+
+
+# -- passthrough ------------------------------------------------------------------------------------------
+
+
+def test_a_real_adapter_send_given_to_the_mock_is_used_for_passthrough() -> None:
+    seen: list[str] = []
+
+    def spy(adapter: Any, request: Any, **kwargs: Any) -> requests.Response:
+        seen.append(request.url)
+        answer = requests.Response()
+        answer.status_code = 209
+        answer.raw = io.BytesIO(b"")
+        return answer
+
+    with canned.RequestsMock(real_adapter_send=spy) as mock:
+        mock.add(canned.PassthroughResponse(canned.GET, URL))
+        assert requests.get(URL).status_code == 209
+    assert seen == [URL]
+
+
+# -- threads ----------------------------------------------------------------------------------------------
+
+
+def test_threads_sharing_a_session_each_get_their_own_answer(mock: canned.RequestsMock) -> None:
+    for number in range(10):
+        mock.add(canned.GET, f"{URL}/{number}", body=f"answer {number}")
+    wrong: list[str] = []
+    with requests.Session() as session:
+
+        def worker(offset: int) -> None:
+            for index in range(50):
+                number = (offset + index) % 10
+                text = session.get(f"{URL}/{number}").text
+                if text != f"answer {number}":
+                    wrong.append(text)
+
+        threads = [threading.Thread(target=worker, args=(offset,)) for offset in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert (wrong, len(mock.calls)) == ([], 400)
