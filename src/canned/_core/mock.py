@@ -365,12 +365,16 @@ class Mock:
         The route is found under the mock's lock; a route's callback runs outside it.
         """
         shape = request.shape
-        with self._thread_lock:
-            route, reasons = self._registry.find(shape)
-            if route is not None:
-                route._served += 1
-            else:
-                registered = list(self._registry.registered)
+        try:
+            with self._thread_lock:
+                route, reasons = self._registry.find(shape)
+                if route is not None:
+                    route._served += 1
+                else:
+                    registered = list(self._registry.registered)
+        except BaseException as error:  # a matcher's own bug: raised to the caller, and recorded
+            attach_request(error, request.native)
+            return Outcome("answer", request, None, Reply(error=error))
         if route is not None:
             return self._answer(request, route)
         if is_passthru(request.url, self.passthru_prefixes):

@@ -1,0 +1,124 @@
+"""The unmatched-request message: responses' lines first, then the closest route and each
+difference."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+import canned
+from canned import matchers
+
+
+def unmatched_message(mock: canned.RequestsMock, method: str, url: str, **kwargs: object) -> str:
+    with pytest.raises(requests.ConnectionError) as raised:
+        requests.request(method, url, **kwargs)  # type: ignore[arg-type]
+    return str(raised.value)
+
+
+def test_the_message_keeps_responses_format_and_names_the_differing_json_field() -> None:
+    with canned.RequestsMock(
+        assert_all_requests_are_fired=False,
+        passthru_prefixes=("http://passme.local", re.compile("http://re.local")),
+    ) as mock:
+        mock.add(canned.GET, "http://example.com/a")
+        mock.add(
+            canned.POST,
+            "http://example.com/b",
+            match=[matchers.json_params_matcher({"a": 1, "b": "same"})],
+        )
+        mock.add(canned.GET, re.compile(r"http://foo\.com/\d+"))
+        message = unmatched_message(
+            mock, "POST", "http://example.com/b?x=1", json={"a": 2, "b": "same"}
+        )
+    assert message == (
+        "Connection refused by Responses - the call doesn't match any registered mock.\n"
+        "\n"
+        "Request: \n"
+        "- POST http://example.com/b?x=1\n"
+        "\n"
+        "Available matches:\n"
+        "- GET http://example.com/a Method does not match\n"
+        "- POST http://example.com/b request.body doesn't match: {'a': 2, 'b': 'same'} "
+        "doesn't match {'a': 1, 'b': 'same'}\n"
+        "- GET re.compile('http://foo\\\\.com/\\\\d+') Method does not match\n"
+        "Passthru prefixes:\n"
+        "- http://passme.local\n"
+        "- re.compile('http://re.local')\n"
+        "\n"
+        "Closest route: POST http://example.com/b\n"
+        "- field 'a': expected 1, got 2\n"
+    )
+
+
+def test_with_nothing_registered_the_message_ends_at_available_matches() -> None:
+    with canned.RequestsMock() as mock:
+        message = unmatched_message(mock, "GET", "http://e.test/x")
+    assert message.endswith("Available matches:\n")
+
+
+def test_the_closest_route_is_the_one_with_method_and_url_right() -> None:
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(canned.GET, "http://e.test/other")
+        mock.add(canned.POST, "http://e.test/items")
+        mock.add(
+            canned.GET, "http://e.test/items", match=[matchers.query_param_matcher({"page": "2"})]
+        )
+        message = unmatched_message(mock, "GET", "http://e.test/items?page=3")
+    assert message.endswith(
+        "Closest route: GET http://e.test/items\n- query 'page': expected '2', got '3'\n"
+    )
+
+
+def test_among_routes_on_the_right_url_fewer_failing_matchers_come_closer() -> None:
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(
+            canned.GET,
+            "http://e.test/a",
+            body="two misses",
+            match=[matchers.header_matcher({"X-A": "1"}), matchers.header_matcher({"X-B": "1"})],
+        )
+        mock.add(canned.GET, "http://e.test/a", match=[matchers.header_matcher({"X-A": "1"})])
+        message = unmatched_message(mock, "GET", "http://e.test/a")
+    assert message.endswith(
+        "Closest route: GET http://e.test/a\n- header 'X-A': expected '1', missing\n"
+    )
+
+
+def test_a_wrong_path_is_shown_expected_against_got() -> None:
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(canned.GET, "https://x.test/users/1")
+        message = unmatched_message(mock, "GET", "https://x.test/users/7")
+    assert message.endswith(
+        "Closest route: GET https://x.test/users/1\n- url: path /users/7 ≠ /users/1\n"
+    )
+
+
+def test_a_wrong_method_is_shown_expected_against_got() -> None:
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(canned.PUT, "https://x.test/u")
+        message = unmatched_message(mock, "GET", "https://x.test/u")
+    assert message.endswith(
+        "Closest route: PUT https://x.test/u\n- method: expected PUT, got GET\n"
+    )
+
+
+def test_a_custom_matchers_plain_reason_is_shown() -> None:
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(canned.GET, "https://x.test/u", match=[lambda request: (False, "not on Tuesdays")])
+        message = unmatched_message(mock, "GET", "https://x.test/u")
+    assert "- GET https://x.test/u not on Tuesdays\n" in message
+    assert message.endswith("Closest route: GET https://x.test/u\n- not on Tuesdays\n")
+
+
+def test_a_matcher_that_raises_is_not_turned_into_a_miss() -> None:
+    def broken(request: object) -> tuple[bool, str]:
+        raise ZeroDivisionError("matcher bug")
+
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(canned.GET, "https://x.test/u", match=[broken])
+        with pytest.raises(ZeroDivisionError, match="matcher bug") as raised:
+            requests.get("https://x.test/u")
+        assert mock.calls[0].response is raised.value

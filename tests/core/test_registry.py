@@ -1,0 +1,211 @@
+"""Registries: responses' sequencing, the exact-URL index, and the trailing-slash prefix rule."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from canned import CallbackResponse, Response
+from canned._core.request import Request
+from canned.registries import FirstMatchRegistry, OrderedRegistry
+
+
+def get(url: str, method: str = "GET") -> Request:
+    return Request(method, url)
+
+
+def bodies_of(registry: FirstMatchRegistry, url: str, times: int) -> list[object]:
+    answers = []
+    for _ in range(times):
+        route, _ = registry.find(get(url))
+        assert route is not None
+        route._served += 1  # what the mock does under its lock
+        answers.append(route.body)
+    return answers
+
+
+def test_same_url_routes_answer_in_turn_and_the_last_repeats() -> None:
+    registry = FirstMatchRegistry()
+    for body in ("1", "2", "3"):
+        registry.add(Response("GET", "http://e.test/a", body=body))
+    assert bodies_of(registry, "http://e.test/a", 5) == ["1", "2", "3", "3", "3"]
+    assert len(registry.registered) == 1
+
+
+def test_a_regex_registered_first_answers_before_a_later_exact_route() -> None:
+    registry = FirstMatchRegistry()
+    pattern = registry.add(Response("GET", re.compile(r"http://e\.test/\d+"), body="regex"))
+    registry.add(Response("GET", "http://e.test/7", body="exact"))
+    route, _ = registry.find(get("http://e.test/7"))
+    assert route is pattern
+
+
+def test_an_exact_route_registered_first_answers_before_a_later_regex() -> None:
+    registry = FirstMatchRegistry()
+    exact = registry.add(Response("GET", "http://e.test/7", body="exact"))
+    registry.add(Response("GET", re.compile(r"http://e\.test/\d+"), body="regex"))
+    assert registry.find(get("http://e.test/7"))[0] is exact
+
+
+def test_a_route_whose_matchers_fail_is_skipped() -> None:
+    registry = FirstMatchRegistry()
+    registry.add(Response("GET", "http://e.test/a", match=[lambda r: (False, "no")]))
+    second = registry.add(Response("GET", "http://e.test/a"))
+    assert registry.find(get("http://e.test/a"))[0] is second
+
+
+def test_a_miss_gives_one_reason_per_registered_route() -> None:
+    registry = FirstMatchRegistry()
+    registry.add(Response("POST", "http://e.test/a"))
+    registry.add(Response("GET", "http://e.test/b"))
+    assert registry.find(get("http://e.test/a")) == (
+        None,
+        ["Method does not match", "URL does not match"],
+    )
+
+
+def test_the_index_finds_the_right_route_among_ten_thousand() -> None:
+    registry = FirstMatchRegistry()
+    routes = [registry.add(Response("GET", f"http://e.test/{n}")) for n in range(10_000)]
+    assert registry.find(get("http://e.test/9876"))[0] is routes[9876]
+    assert registry.find(get("http://e.test/9876", method="POST"))[0] is None
+
+
+@pytest.mark.parametrize(
+    ("change", "expected_body"),
+    [
+        (lambda live, extra: live.clear(), None),
+        (lambda live, extra: live.pop(0), None),
+        (lambda live, extra: live.insert(0, extra), "inserted"),
+        (lambda live, extra: live.__setitem__(0, extra), "inserted"),
+        (lambda live, extra: live.append(extra), "original"),
+    ],
+    ids=["clear", "pop", "insert", "setitem", "append"],
+)
+def test_changes_made_through_the_live_list_are_seen_by_find(
+    change: object, expected_body: str | None
+) -> None:
+    registry = FirstMatchRegistry()
+    registry.add(Response("GET", "http://e.test/a", body="original"))
+    extra = Response("GET", "http://e.test/a", body="inserted")
+    change(registry.registered, extra)  # type: ignore[operator]
+    route, _ = registry.find(get("http://e.test/a"))
+    assert (route.body if route else None) == expected_body
+
+
+def test_adding_a_registered_instance_again_registers_a_copy() -> None:
+    registry = FirstMatchRegistry()
+    route = registry.add(Response("GET", "http://e.test/a"))
+    copy = registry.add(route)
+    assert copy is not route
+    assert copy == route
+    assert len(registry.registered) == 2
+
+
+def test_remove_returns_every_equal_route_and_nothing_else() -> None:
+    registry = FirstMatchRegistry()
+    first = registry.add(Response("GET", "http://e.test/a", body="1"))
+    other = registry.add(Response("GET", "http://e.test/b"))
+    second = registry.add(Response("GET", "http://e.test/a", body="2"))
+    removed = registry.remove(Response("GET", "http://e.test/a"))
+    assert removed == [first, second]
+    assert registry.registered == [other]
+    assert registry.find(get("http://e.test/a"))[0] is None
+
+
+def test_replace_keeps_the_position_and_the_order_of_answers() -> None:
+    registry = FirstMatchRegistry()
+    registry.add(Response("GET", "http://e.test/a", body="old"))
+    registry.add(Response("GET", "http://e.test/a", body="later"))
+    registry.replace(Response("GET", "http://e.test/a", body="new"))
+    assert bodies_of(registry, "http://e.test/a", 2) == ["new", "later"]
+
+
+def test_replace_of_a_regex_route_matches_by_pattern() -> None:
+    registry = FirstMatchRegistry()
+    registry.add(Response("GET", re.compile("http://e.test/.*"), body="old"))
+    registry.replace(Response("GET", re.compile("http://e.test/.*"), body="new"))
+    assert registry.find(get("http://e.test/x"))[0].body == "new"  # type: ignore[union-attr]
+
+
+# -- trailing-slash routes ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def prefixed() -> FirstMatchRegistry:
+    registry = FirstMatchRegistry()
+    registry.add(Response("GET", "http://e.test/users/", body="users/"))
+    registry.add(Response("GET", "http://e.test/users/7/", body="users/7/"))
+    registry.add(Response("GET", "http://e.test/users/8", body="users/8"))
+    registry.add(Response("GET", "http://e.test/", body="root"))
+    registry.add(Response("GET", "http://e.test/teams", body="teams"))
+    return registry
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/users/1", "users/"),
+        ("/users/1/posts", "users/"),
+        ("/users/8", "users/8"),
+        ("/users/7/posts", "users/7/"),
+        ("/users/", "users/"),
+        ("/users/7/", "users/7/"),
+        ("/other/1", None),
+        ("/teams/1", None),
+        ("/users", None),
+    ],
+)
+def test_a_trailing_slash_route_answers_beneath_it_when_nothing_closer_does(
+    prefixed: FirstMatchRegistry, path: str, body: str | None
+) -> None:
+    route, _ = prefixed.find(get("http://e.test" + path))
+    assert (route.body if route else None) == body
+
+
+def test_a_prefix_route_still_checks_its_matchers() -> None:
+    registry = FirstMatchRegistry()
+    registry.add(
+        CallbackResponse(
+            "GET", "http://e.test/u/", lambda r: (200, {}, ""), match=[lambda r: (False, "no")]
+        )
+    )
+    assert registry.find(get("http://e.test/u/1"))[0] is None
+
+
+# -- OrderedRegistry ----------------------------------------------------------------------------------
+
+
+def test_an_ordered_registry_answers_in_registration_order() -> None:
+    registry = OrderedRegistry()
+    first = registry.add(Response("GET", "http://e.test/1"))
+    second = registry.add(Response("GET", "http://e.test/2"))
+    assert registry.find(get("http://e.test/1"))[0] is first
+    assert registry.find(get("http://e.test/2"))[0] is second
+    assert registry.find(get("http://e.test/2")) == (None, ["No more registered responses"])
+
+
+def test_an_ordered_registry_miss_keeps_only_the_route_it_expected() -> None:
+    registry = OrderedRegistry()
+    expected = registry.add(Response("GET", "http://e.test/1"))
+    registry.add(Response("GET", "http://e.test/2"))
+    assert registry.find(get("http://e.test/2")) == (
+        None,
+        [
+            "Next 'Response' in the order doesn't match due to the following reason: URL does not match."
+        ],
+    )
+    assert registry.registered == [expected]
+
+
+def test_a_custom_registry_overrides_find() -> None:
+    class LastWins(FirstMatchRegistry):
+        def find(self, request: object) -> tuple[Response | None, list[str]]:
+            found = [r for r in self.registered if r.matches(request)[0]]
+            return (found[-1] if found else None), []
+
+    registry = LastWins()
+    registry.add(Response("GET", "http://e.test/a", body="1"))
+    last = registry.add(Response("GET", "http://e.test/a", body="2"))
+    assert registry.find(get("http://e.test/a"))[0] is last

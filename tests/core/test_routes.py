@@ -1,0 +1,160 @@
+"""Routes: bad arguments fail at registration with a message naming them; answers' headers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import requests
+
+import canned
+from canned import CallbackResponse, Response
+
+URL = "http://e.test/a"
+
+
+@pytest.fixture
+def mock() -> canned.RequestsMock:
+    return canned.RequestsMock(assert_all_requests_are_fired=False)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda m: m.add(7, URL), TypeError, "add(): method must be an HTTP method string such as 'GET', got 7 (int)"),
+        (lambda m: m.add("GET", 7), TypeError, "add(): url must be a URL string or a compiled regex, got 7 (int)"),
+        (lambda m: m.add("GET", None), TypeError, "add(): url must be a URL string or a compiled regex, got None (NoneType)"),
+        (lambda m: m.add("GET", "/relative"), ValueError, "add(): url must be an absolute URL such as 'https://api.test/path', got '/relative' (str)"),
+        (lambda m: m.add("GET", URL, status="200"), TypeError, "add(): status must be an int from 100 to 599, got '200' (str)"),
+        (lambda m: m.add("GET", URL, status=True), TypeError, "add(): status must be an int from 100 to 599, got True (bool)"),
+        (lambda m: m.add("GET", URL, status=600), ValueError, "add(): status must be an int from 100 to 599, got 600 (int)"),
+        (lambda m: m.add("GET", URL, status=99), ValueError, "add(): status must be an int from 100 to 599, got 99 (int)"),
+        (lambda m: m.add("GET", URL, json={1, 2}), TypeError, "add(): json must be serialisable to JSON, got {1, 2} (set): Object of type set is not JSON serializable"),
+        (lambda m: m.add("GET", URL, json={"a": 1}, body="x"), ValueError, "add(): pass json= or body=, not both"),
+        (lambda m: m.add("GET", URL, body=12), TypeError, "add(): body must be str, bytes, a file object, an iterable of bytes or an exception, got 12 (int)"),
+        (lambda m: m.add("GET", URL, headers="X: 1"), TypeError, "add(): headers must be a dict or a list of (name, value) pairs, got 'X: 1' (str)"),
+        (lambda m: m.add("GET", URL, match=lambda r: (True, "")), TypeError, "add(): match must be a list or tuple of matchers"),
+        (lambda m: m.add("GET", URL, match=["x"]), TypeError, "add(): each matcher in match must be callable (request) -> (bool, str), got 'x' (str)"),
+        (lambda m: m.add("GET", URL, content_type=3), TypeError, "add(): content_type must be a str or None, got 3 (int)"),
+        (lambda m: m.add("GET", URL, nonsense=1), TypeError, "unexpected keyword argument 'nonsense'"),
+        (lambda m: m.add_callback("GET", URL, callback="nope"), TypeError, "add_callback(): callback must be callable, got 'nope' (str)"),
+        (lambda m: m.add_passthru(5), TypeError, "add_passthru(): prefix must be a non-empty URL prefix string or a compiled regex, got 5 (int)"),
+        (lambda m: m.assert_call_count(URL, "1"), TypeError, "assert_call_count(): count must be an int, got '1' (str)"),
+    ],
+)  # fmt: skip
+def test_a_bad_argument_fails_where_it_is_given(
+    mock: canned.RequestsMock, call: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as raised:
+        call(mock)
+    assert message in str(raised.value)
+    assert mock.registered() == []
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"assert_all_requests_are_fired": "yes"},
+        {"response_callback": 5},
+        {"passthru_prefixes": "http://x.test"},
+        {"registry": dict},
+        {"on_unmatched": "ignore"},
+        {"target": 5},
+    ],
+)
+def test_a_bad_mock_option_fails_at_construction(kwargs: dict[str, Any]) -> None:
+    name = next(iter(kwargs))
+    with pytest.raises(TypeError, match=rf"^RequestsMock\(\): {name} must be"):
+        canned.RequestsMock(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [{"registry": dict}, {"assert_all_requests_are_fired": 1}])
+def test_a_bad_activate_option_fails_at_decoration(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(TypeError, match=r"^activate\(\): "):
+        canned.activate(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "headers", [{"Content-Type": "x/y"}, {"content-type": "x/y"}, [("CONTENT-TYPE", "x/y")]]
+)
+def test_content_type_with_a_content_type_header_keeps_responses_error(headers: Any) -> None:
+    with pytest.raises(RuntimeError) as raised:
+        Response("GET", URL, content_type="a/b", headers=headers)
+    assert str(raised.value) == (
+        "You cannot define both `content_type` and `headers[Content-Type]`. "
+        "Using the `content_type` kwarg is recommended."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "content_type"),
+    [
+        ({"body": "plain"}, [("Content-Type", "text/plain")]),
+        ({"body": "naïve ☃"}, [("Content-Type", "text/plain; charset=utf-8")]),
+        ({"json": {"a": 1}}, [("Content-Type", "application/json")]),
+        ({"body": "x", "content_type": None}, []),
+        ({"body": "x", "headers": {"content-type": "x/y"}}, [("content-type", "x/y")]),
+    ],
+)
+def test_the_default_content_type_is_given_once(
+    kwargs: dict[str, Any], content_type: list[tuple[str, str]]
+) -> None:
+    headers = Response("GET", URL, **kwargs).get_headers()
+    assert [pair for pair in headers if pair[0].lower() == "content-type"] == content_type
+
+
+def test_the_repr_shows_url_status_content_type_and_headers() -> None:
+    route = Response("GET", "http://e.test", json={}, headers={"X": "1"})
+    assert repr(route) == (
+        "<Response(url='http://e.test/' status=200 content_type='application/json' "
+        'headers=\'{"X": "1"}\')>'
+    )
+
+
+def test_routes_are_equal_by_method_and_url_only() -> None:
+    assert Response("GET", URL, body="a") == Response("GET", URL, body="b", status=500)
+    assert Response("GET", URL) != Response("POST", URL)
+    assert Response("GET", re.compile("x")) == Response("GET", re.compile("x"))
+
+
+@pytest.mark.parametrize(
+    ("returned", "fragment"),
+    [
+        ("oops", "got 'oops' (str)"),
+        ((200, {}), "got (200, {}) (tuple)"),
+        (None, "got None (NoneType)"),
+    ],
+)
+def test_a_malformed_callback_reply_names_the_callback(returned: Any, fragment: str) -> None:
+    def handler(request: Any) -> Any:
+        return returned
+
+    with canned.RequestsMock() as mock:
+        mock.add_callback("GET", URL, callback=handler)
+        with pytest.raises(canned.CallbackReplyError) as raised:
+            requests.get(URL)
+    message = str(raised.value)
+    assert "handler" in message
+    assert "must return (status, headers, body) or an exception" in message
+    assert fragment in message
+
+
+def test_a_callback_status_out_of_range_names_the_callback() -> None:
+    def handler(request: Any) -> Any:
+        return (1000, {}, "")
+
+    with canned.RequestsMock() as mock:
+        mock.add_callback("GET", URL, callback=handler)
+        with pytest.raises(
+            ValueError,
+            match=r"^callback .*handler: status must be an int from 100 to 599, got 1000",
+        ):
+            requests.get(URL)
+
+
+@pytest.mark.parametrize("headers", [{"content-type": "x/y"}, [("Content-Type", "x/y")]])
+def test_a_callbacks_content_type_header_replaces_the_registered_one(headers: Any) -> None:
+    route = CallbackResponse("GET", URL, lambda r: (200, headers, "x"), content_type="a/b")
+    reply = route.get_response(object())
+    assert [value for name, value in reply.headers if name.lower() == "content-type"] == ["x/y"]
