@@ -115,7 +115,7 @@ class _EchoHandler(BaseHTTPRequestHandler):
 def echo_server() -> Iterator[str]:
     """A real HTTP server on 127.0.0.1, its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

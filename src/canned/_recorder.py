@@ -1,0 +1,129 @@
+"""responses' `_recorder`: send requests for real and keep their answers as routes and files.
+
+Same as `responses._recorder` (BETA there too): `Recorder`, `recorder`, `record`,
+`dump_to_file`, `_dump` and `_remove_default_headers`. Differs: binary bodies round-trip
+(base64 when not UTF-8 text), secrets are redacted before anything is written, files are
+written atomically, and YAML is imported only when a file is written.
+Imports no HTTP client: answers are read through the attributes requests and httpx share.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Iterable
+from typing import IO, Any, TypeVar
+
+from canned._compat.requests_mock import DEFAULT_TARGET, RequestsMock
+from canned._core.registry import FirstMatchRegistry, OrderedRegistry
+from canned._core.reply import Outcome
+from canned._core.request import Request
+from canned._core.routes import BaseResponse, Response
+from canned.cassettes.formats import (
+    _remove_default_headers,
+    dump_data,
+    write_atomically,
+    yaml_dump,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+__all__ = ["Recorder", "_dump", "_remove_default_headers", "record", "recorder"]
+
+
+def _dump(
+    registered: Iterable[BaseResponse], destination: Any, dumper: Callable[[Any, Any], Any]
+) -> None:
+    """Same as responses: `dumper(data, destination)` with the recorded routes' data, e.g.
+    `_dump(registered, file, tomli_w.dump)` for TOML."""
+    dumper(dump_data(registered), destination)
+
+
+class Recorder(RequestsMock):
+    """Same as `responses._recorder.Recorder`: every request goes to the real network and its
+    answer is registered as a `Response`, in order."""
+
+    def __init__(
+        self,
+        *,
+        target: str = DEFAULT_TARGET,
+        registry: type[FirstMatchRegistry] = OrderedRegistry,
+    ) -> None:
+        super().__init__(target=target, registry=registry)
+
+    def reset(self) -> None:
+        """A new registry; the calls are kept (as in responses)."""
+        self._registry = self._registry_class()
+
+    def stop(self, allow_assert: bool = True) -> None:
+        """Stop recording; never asserts on unfired routes."""
+        super().stop(allow_assert=False)
+
+    def handle(self, request: Request) -> Outcome:
+        return Outcome("passthrough", request)
+
+    def settle(self, outcome: Outcome, response: Any) -> Any:
+        self._keep(response)
+        return super().settle(outcome, response)
+
+    def _keep(self, response: Any) -> None:
+        """Register the real answer as a route: final URL, status, body, headers."""
+        headers = dict(response.headers)
+        content_type = headers.pop("Content-Type", None) or headers.pop("content-type", None)
+        raw: bytes = response.content
+        body: str | bytes
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            body = raw  # not text: written as base64
+        route = Response(
+            method=str(response.request.method),
+            url=str(response.request.url),
+            body=body,
+            status=response.status_code,
+            headers=headers,
+            content_type=content_type if content_type is not None else "text/plain",
+            match_querystring=None,
+        )
+        self._registry.add(route)
+
+    def dump_to_file(
+        self,
+        file_path: str | os.PathLike[str],
+        *,
+        registered: Iterable[BaseResponse] | None = None,
+        keep_headers: bool = False,
+    ) -> None:
+        """Write the recorded routes to `file_path` as YAML, atomically."""
+        routes = self.get_registry().registered if registered is None else registered
+        data = dump_data(routes, keep_headers=keep_headers)
+
+        def write(file: IO[bytes]) -> None:
+            yaml_dump(data, file)
+
+        write_atomically(file_path, write)
+
+    def record(
+        self, *, file_path: str | os.PathLike[str] = "response.yaml", keep_headers: bool = False
+    ) -> Callable[[F], F]:
+        """Same as responses: run the decorated function recording, then write `file_path`."""
+
+        def decorate(function: F) -> F:
+            @functools.wraps(function)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    result = function(*args, **kwargs)
+                    self.dump_to_file(
+                        file_path,
+                        registered=self.get_registry().registered,
+                        keep_headers=keep_headers,
+                    )
+                return result
+
+            return wrapper  # type: ignore[return-value]  # same signature as function
+
+        return decorate
+
+
+recorder = Recorder()
+record = recorder.record
