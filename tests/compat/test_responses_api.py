@@ -623,3 +623,99 @@ def test_a_url_query_turns_on_query_matching_without_a_warning() -> None:
         assert requests.get("http://e.test/a?x=1").text == "with x"
         with pytest.raises(requests.ConnectionError):
             requests.get("http://e.test/a?x=2")
+
+
+# -- the less visible names ----------------------------------------------------------------------------
+
+
+def test_passthrough_logs_what_it_let_through(caplog: pytest.LogCaptureFixture) -> None:
+    def spy(adapter: Any, request: Any, **kwargs: Any) -> requests.Response:
+        answer = requests.Response()
+        answer.status_code = 200
+        return answer
+
+    with (
+        caplog.at_level("INFO", logger="canned"),
+        responses.RequestsMock(
+            real_adapter_send=spy, passthru_prefixes=("http://open.test",)
+        ) as rsps,
+    ):
+        rsps.add(responses.PassthroughResponse(responses.GET, "http://e.test/a"))
+        requests.get("http://open.test/x")
+        requests.get("http://e.test/a")
+    assert [(r.message, r.url) for r in caplog.records] == [  # type: ignore[attr-defined]
+        ("request.allowed-passthru", "http://open.test/x"),
+        ("request.passthrough-response", "http://e.test/a"),
+    ]
+
+
+def test_a_response_with_passthrough_true_goes_to_the_real_send() -> None:
+    def spy(adapter: Any, request: Any, **kwargs: Any) -> requests.Response:
+        answer = requests.Response()
+        answer.status_code = 299
+        return answer
+
+    with responses.RequestsMock(real_adapter_send=spy) as rsps:
+        rsps.add(responses.GET, "http://e.test/a", passthrough=True)
+        assert requests.get("http://e.test/a").status_code == 299
+        assert len(rsps.calls) == 1
+
+
+def test_a_regex_passthru_prefix_is_matched_from_the_start() -> None:
+    sent: list[str] = []
+
+    def spy(adapter: Any, request: Any, **kwargs: Any) -> requests.Response:
+        sent.append(request.url)
+        answer = requests.Response()
+        answer.status_code = 200
+        return answer
+
+    with responses.RequestsMock(real_adapter_send=spy) as rsps:
+        rsps.add_passthru(re.compile(r"http://\w+\.open\.test/"))
+        requests.get("http://api.open.test/x")
+        with pytest.raises(requests.ConnectionError):
+            requests.get("http://closed.test/http://api.open.test/")
+    assert sent == ["http://api.open.test/x"]
+
+
+def test_unbound_on_send_answers_from_this_mock() -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.GET, "http://e.test/a", status=208)
+        send = rsps.unbound_on_send()
+        answer = send(HTTPAdapter(), requests.Request("GET", "http://e.test/a").prepare(), False, 5)
+    assert answer.status_code == 208
+
+
+def test_a_custom_target_is_patched_while_active() -> None:
+    class Transport:
+        def send(self, request: Any, **kwargs: Any) -> str:
+            return "real"
+
+    module = type(sys)("canned_target_probe")
+    module.Transport = Transport  # type: ignore[attr-defined]
+    sys.modules["canned_target_probe"] = module
+    try:
+        with responses.RequestsMock(target="canned_target_probe.Transport.send") as rsps:
+            rsps.add(responses.GET, "http://e.test/a", status=207)
+            prepared = requests.Request("GET", "http://e.test/a").prepare()
+            answer = Transport.send(HTTPAdapter(), prepared)  # type: ignore[arg-type]
+            assert answer.status_code == 207  # type: ignore[attr-defined]
+        assert Transport().send(prepared) == "real"
+    finally:
+        del sys.modules["canned_target_probe"]
+
+
+def test_find_match_and_read_filelike_body_are_there() -> None:
+    import io
+
+    rsps = responses.RequestsMock()
+    route = rsps.add(responses.GET, "http://e.test/a")
+    assert rsps._find_match(requests.Request("GET", "http://e.test/a").prepare()) == (route, [])
+    assert rsps._read_filelike_body(io.BytesIO(b"x")) == b"x"
+
+
+def test_the_module_response_callback_is_a_snapshot_and_false_bool_is_falsy() -> None:
+    assert responses.response_callback is None
+    assert not responses.FalseBool()
+    assert responses._real_send is ORIGINAL_SEND
+    assert callable(responses.get_wrapped)
