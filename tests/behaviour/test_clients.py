@@ -207,3 +207,82 @@ def test_a_hundred_concurrent_async_requests_are_all_answered_and_recorded(name:
             mock.add(canned.GET, f"{URL}/{number}", body=str(number))
         assert asyncio.run(send_all()) == [str(number).encode() for number in range(100)]
         assert len(mock.calls) == 100
+
+
+SSE_EVENTS = [
+    b'data: {"choices": [{"delta": {"content": "Hel"}}]}\n\n',
+    b'data: {"choices": [{"delta": {"content": "lo"}}]}\n\n',
+    b"data: [DONE]\n\n",
+]
+
+
+def sse_contents(lines: list[str]) -> list[str]:
+    """The streamed chat deltas, as an openai-style client reads them from SSE lines."""
+    contents = []
+    for line in lines:
+        if line.startswith("data: ") and line != "data: [DONE]":
+            contents.append(json.loads(line[6:])["choices"][0]["delta"]["content"])
+    return contents
+
+
+@pytest.mark.parametrize("name", client_modules())
+def test_a_sync_stream_of_server_sent_events_yields_each_chunk(name: str) -> None:
+    module = importlib.import_module(name)
+    with canned.RequestsMock() as mock:
+        mock.add(canned.POST, URL, body=iter(SSE_EVENTS), content_type="text/event-stream")
+        with (
+            module.Client() as session,
+            session.stream("POST", URL, json={"stream": True}) as answer,
+        ):
+            lines = list(answer.iter_lines())
+    assert sse_contents(lines) == ["Hel", "lo"]
+
+
+@pytest.mark.parametrize("name", client_modules())
+def test_an_async_generator_body_streams_to_an_async_client(name: str) -> None:
+    module = importlib.import_module(name)
+    pulled: list[int] = []
+
+    async def events() -> Any:
+        for number, event in enumerate(SSE_EVENTS):
+            pulled.append(number)
+            yield event
+
+    async def read() -> tuple[list[bytes], list[int]]:
+        async with module.AsyncClient() as session, session.stream("POST", URL) as answer:
+            chunks: list[bytes] = []
+            pulled_at_first: list[int] = []
+            async for chunk in answer.aiter_raw():
+                pulled_at_first = pulled_at_first or list(pulled)
+                chunks.append(chunk)
+            return chunks, pulled_at_first
+
+    with canned.RequestsMock() as mock:
+        mock.add(canned.POST, URL, body=events(), content_type="text/event-stream")
+        chunks, pulled_at_first = asyncio.run(read())
+    assert chunks == SSE_EVENTS
+    assert pulled_at_first == [0]  # the first event arrived before the next was made
+
+
+@pytest.mark.parametrize("name", client_modules())
+def test_a_large_body_streams_in_pieces_through_aiter_bytes(name: str) -> None:
+    module = importlib.import_module(name)
+    body = b"x" * 3_000_000
+
+    async def read() -> list[int]:
+        async with module.AsyncClient() as session, session.stream("GET", URL) as answer:
+            return [len(chunk) async for chunk in answer.aiter_bytes(chunk_size=1_000_000)]
+
+    with canned.RequestsMock() as mock:
+        mock.add(canned.GET, URL, body=body)
+        assert asyncio.run(read()) == [1_000_000] * 3
+
+
+def test_requests_reads_server_sent_events_line_by_line() -> None:
+    import requests
+
+    with canned.RequestsMock() as mock:
+        mock.add(canned.POST, URL, body=iter(SSE_EVENTS), content_type="text/event-stream")
+        with requests.post(URL, json={"stream": True}, stream=True) as answer:
+            lines = [line.decode() for line in answer.iter_lines()]
+    assert sse_contents(lines) == ["Hel", "lo"]

@@ -119,8 +119,12 @@ class HttpxAdapter:
             mock = activation.current()
             if mock is None:
                 return await adapter.async_original(transport, request)
+            import asyncio  # here, not at the top: `import canned` stays free of asyncio
+
             await request.aread()
-            outcome = mock.handle(to_request(request))
+            view = to_request(request)
+            while (outcome := mock.handle_nowait(view)) is None:
+                await asyncio.sleep(0)  # another thread is finding a route: let the loop run
             try:
                 if outcome.kind == "passthrough":
                     response = await adapter.async_original(transport, request)

@@ -364,17 +364,30 @@ class Mock:
 
         The route is found under the mock's lock; a route's callback runs outside it.
         """
+        outcome = self._handle(request, blocking=True)
+        assert outcome is not None  # a blocking find always decides
+        return outcome
+
+    def handle_nowait(self, request: Request) -> Outcome | None:
+        """`handle`, or None at once when another thread holds the lock (async adapters retry
+        after yielding to the event loop instead of blocking it)."""
+        return self._handle(request, blocking=False)
+
+    def _handle(self, request: Request, *, blocking: bool) -> Outcome | None:
         shape = request.shape
+        if not self._thread_lock.acquire(blocking):
+            return None
         try:
-            with self._thread_lock:
-                route, reasons = self._registry.find(shape)
-                if route is not None:
-                    route._served += 1
-                else:
-                    registered = list(self._registry.registered)
+            route, reasons = self._registry.find(shape)
+            if route is not None:
+                route._served += 1
+            else:
+                registered = list(self._registry.registered)
         except BaseException as error:  # a matcher's own bug: raised to the caller, and recorded
             attach_request(error, request.native)
             return Outcome("answer", request, None, Reply(error=error))
+        finally:
+            self._thread_lock.release()
         if route is not None:
             return self._answer(request, route)
         if is_passthru(request.url, self.passthru_prefixes):
@@ -438,11 +451,12 @@ class Mock:
             self._record(outcome, error)
 
     def _record(self, outcome: Outcome, response: Any) -> None:
+        # No lock: each append is atomic, and sequencing already happened under the lock in
+        # find (it counts answers handed out, not calls recorded).
         call = Call(outcome.request.shape, response)
-        with self._thread_lock:
-            self._calls.add_call(call)
-            if outcome.route is not None:
-                outcome.route.calls.add_call(call)
+        self._calls.add_call(call)
+        if outcome.route is not None:
+            outcome.route.calls.add_call(call)
 
     # -- activation ------------------------------------------------------------------------
 
