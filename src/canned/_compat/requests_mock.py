@@ -48,12 +48,26 @@ class RequestsMock(Mock):
             validation.reject(
                 "RequestsMock()", "target", "a dotted path such as 'pkg.Class.send'", target
             )
+        if target != DEFAULT_TARGET:
+            self._check_target(target)
         self.target = target
         if real_adapter_send is not None:
             validation.check_callable("RequestsMock()", "real_adapter_send", real_adapter_send)
         self.real_adapter_send = real_adapter_send
         self._real_send = real_adapter_send or requests_adapter.real_send
         self._patcher: Any = None
+
+    @staticmethod
+    def _check_target(target: str) -> None:
+        """A custom target must name something that exists now, not fail at activation."""
+        import pkgutil
+
+        try:
+            pkgutil.resolve_name(target)
+        except (ImportError, AttributeError, ValueError) as error:
+            raise ValueError(
+                f"RequestsMock(): target must name an existing attribute, got {target!r}: {error}"
+            ) from error
 
     def _enter(self) -> None:
         super()._enter()

@@ -151,11 +151,16 @@ class Mock:
         if response_callback is not None:
             validation.check_callable(where, "response_callback", response_callback)
         self.response_callback = response_callback
-        if isinstance(passthru_prefixes, (str, re.Pattern)):
-            validation.reject(where, "passthru_prefixes", "a tuple of prefixes", passthru_prefixes)
-        self._initial_prefixes = tuple(
-            clean_prefix(validation.check_prefix(where, p)) for p in passthru_prefixes
-        )
+        if not isinstance(passthru_prefixes, (tuple, list)) or not all(
+            isinstance(p, (str, re.Pattern)) and p != "" for p in passthru_prefixes
+        ):
+            validation.reject(
+                where,
+                "passthru_prefixes",
+                "a tuple of URL prefix strings or compiled regexes",
+                passthru_prefixes,
+            )
+        self._initial_prefixes = tuple(clean_prefix(p) for p in passthru_prefixes)
         self.passthru_prefixes: tuple[Any, ...] = self._initial_prefixes
         self._registry_class = self._check_registry(where, registry)
         self._registry = registry()
@@ -436,8 +441,15 @@ class Mock:
         if not outcome.recorded:
             return response
         if self.response_callback is not None:
+            given = response
             try:
-                response = self.response_callback(response)
+                response = self.response_callback(given)
+                if not isinstance(response, type(given)):
+                    name = getattr(self.response_callback, "__qualname__", "response_callback")
+                    raise TypeError(
+                        f"response_callback {name} must return a {type(given).__name__}, "
+                        f"got {validation.shown(response)}"
+                    )
             except BaseException as error:
                 self.settle_error(outcome, error)
                 raise

@@ -63,7 +63,10 @@ def check_body(where: str, body: Any) -> Body | BaseException:
         return bytes(body)
     if hasattr(body, "read") or isinstance(body, AsyncIterable):
         return body  # type: ignore[no-any-return]  # a file object or async chunks, used as given
-    if isinstance(body, Iterable) and not isinstance(body, (dict, set, frozenset)):
+    if isinstance(body, (list, tuple)):
+        if all(isinstance(chunk, (bytes, str)) for chunk in body):
+            return body  # chunks, checked now; an iterator is checked as it is read
+    elif isinstance(body, Iterable) and not isinstance(body, (dict, set, frozenset)):
         return body
     validation.reject(
         where, "body", "str, bytes, a file object, an iterable of bytes or an exception", body

@@ -105,12 +105,12 @@ def check_headers(where: str, headers: Any) -> tuple[tuple[str, str], ...]:
         ):
             reject(where, "headers", "a dict or a list of (name, value) pairs", headers)
         name, value = item
-        if not isinstance(name, str):
-            reject(where, "a header name", "a str", name)
+        if not isinstance(name, str) or not name.strip():
+            reject(where, "headers", "pairs whose names are non-empty strings", name)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, (str, bytes)):
-            reject(where, f"header {name!r}", "a str", value)
+            reject(where, f"headers[{name!r}]", "a str", value)
         pairs.append((name, value.decode("latin-1") if isinstance(value, bytes) else value))
     return tuple(pairs)
 
