@@ -6,7 +6,8 @@ keeps working::
     CannedError(Exception)
     ├── UnfiredRoutesError(CannedError, AssertionError)   routes never called, checked on exit
     ├── CallCountError(CannedError, AssertionError)       assert_call_count() saw another count
-    └── CallbackReplyError(CannedError, TypeError)        a callback's reply is malformed
+    ├── CallbackReplyError(CannedError, TypeError)        a callback's reply is malformed
+    └── NetworkBlockedError(CannedError, ConnectionError) --canned-block-network refused a host
     CannedDeprecationWarning(DeprecationWarning)          responses' deprecations, texts verbatim
     UnmatchedRequestWarning(UserWarning)                  on_unmatched="warn": the diagnosis
 
@@ -25,6 +26,7 @@ __all__ = [
     "CallbackReplyError",
     "CannedDeprecationWarning",
     "CannedError",
+    "NetworkBlockedError",
     "UnfiredRoutesError",
     "UnmatchedRequestWarning",
     "warn_deprecated",
@@ -45,6 +47,10 @@ class CallCountError(CannedError, AssertionError):
 
 class CallbackReplyError(CannedError, TypeError):
     """A callback returned something other than `(status, headers, body)` or an exception."""
+
+
+class NetworkBlockedError(CannedError, ConnectionError):
+    """The pytest plugin's network guard refused a connection to a host other than loopback."""
 
 
 class CannedDeprecationWarning(DeprecationWarning):

@@ -154,3 +154,11 @@ def test_parent_paths_are_the_directories_above_longest_first(
 )
 def test_with_default_path_adds_only_a_missing_path(url: str, with_path: str) -> None:
     assert urls.with_default_path(url) == with_path
+
+
+@pytest.mark.parametrize(
+    ("path", "normalised"),
+    [("/a/./b/../c", "/a/c"), ("/.", "/"), ("/a/.", "/a/"), ("/..", "/"), ("/a/%2E%2E/b", "/b"), ("/.hidden", "/.hidden")],
+)
+def test_dot_segments_are_removed_as_clients_do(path: str, normalised: str) -> None:
+    assert urls.normalise_path(path) == normalised

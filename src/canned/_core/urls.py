@@ -56,12 +56,32 @@ def _normalise_escape(match: re.Match[str]) -> str:
     return char if char in _UNRESERVED else "%" + match.group(1).upper()
 
 
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 §5.2.4: "/a/./b/../c" is "/a/c", as clients send it."""
+    kept: list[str] = []
+    for segment in path.split("/"):
+        if segment == ".":
+            continue
+        if segment == "..":
+            if len(kept) > 1:
+                kept.pop()
+            continue
+        kept.append(segment)
+    result = "/".join(kept)
+    if path.endswith(("/.", "/..")):
+        result += "/"
+    return result or "/"
+
+
 def normalise_path(path: str) -> str:
-    """Percent-encode a path the way requests sends it, with equivalent escapes made equal."""
-    if _PLAIN_PATH.match(path):
+    """Percent-encode a path the way clients send it, with equivalent spellings made equal:
+    escapes of unreserved characters decoded, other escapes upper-cased, dot segments removed."""
+    if _PLAIN_PATH.match(path) and "/." not in path:
         return path or "/"  # nothing to encode or normalise: the common case, kept fast
     encoded = quote(path, safe=_PATH_SAFE)
     normalised = _ESCAPE.sub(_normalise_escape, encoded)
+    if "/." in normalised:
+        normalised = remove_dot_segments(normalised)
     return normalised or "/"
 
 
