@@ -158,7 +158,14 @@ def test_with_default_path_adds_only_a_missing_path(url: str, with_path: str) ->
 
 @pytest.mark.parametrize(
     ("path", "normalised"),
-    [("/a/./b/../c", "/a/c"), ("/.", "/"), ("/a/.", "/a/"), ("/..", "/"), ("/a/%2E%2E/b", "/b"), ("/.hidden", "/.hidden")],
+    [
+        ("/a/./b/../c", "/a/c"),
+        ("/.", "/"),
+        ("/a/.", "/a/"),
+        ("/..", "/"),
+        ("/a/%2E%2E/b", "/b"),
+        ("/.hidden", "/.hidden"),
+    ],
 )
 def test_dot_segments_are_removed_as_clients_do(path: str, normalised: str) -> None:
     assert urls.normalise_path(path) == normalised
