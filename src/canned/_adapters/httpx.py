@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from canned._core import activation
 from canned._core.reply import Outcome, Reply
-from canned._core.request import Headers, Request
+from canned._core.request import Request
 
 CHUNK_SIZE: Final = 65_536
 
@@ -27,7 +27,7 @@ def to_request(request: Any) -> Request:
     return Request(
         request.method,
         str(request.url),
-        Headers(dict(request.headers.items())),
+        request.headers,  # httpx.Headers: case-insensitive already, used as it is
         body if body else None,
         native=request,
     )
@@ -77,17 +77,19 @@ class HttpxAdapter:
     def __init__(self, module_name: str) -> None:
         self.module_name = module_name
         self.module: ModuleType | None = None
+        self.is_missing = False
         self.sync_original: Any = None
         self.async_original: Any = None
         self.sync_stream: Any = None
         self.async_stream: Any = None
 
     def _import(self) -> ModuleType | None:
-        if self.module is None:
+        """The package, imported on first activation; None (remembered) if not installed."""
+        if self.module is None and not self.is_missing:
             try:
                 self.module = importlib.import_module(self.module_name)
             except ImportError:
-                return None
+                self.is_missing = True  # looking again on every activation costs ~20 µs
         return self.module
 
     def install(self) -> None:

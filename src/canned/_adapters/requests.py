@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterable, Iterable, Iterator
-from http.client import HTTPMessage
 from typing import TYPE_CHECKING, Any, Callable, Final
 
 import requests
@@ -21,7 +20,7 @@ from urllib3.util.retry import Retry
 
 from canned._core import activation
 from canned._core.reply import Outcome, Reply
-from canned._core.request import VIEW_ATTRIBUTE, Headers, Request, to_bytes
+from canned._core.request import VIEW_ATTRIBUTE, Request, to_bytes
 
 if TYPE_CHECKING:
     from canned._core.mock import Mock
@@ -38,6 +37,25 @@ class _Body(io.BytesIO):
 
     def isclosed(self) -> bool:
         return self.closed or self.tell() >= len(self.getbuffer())
+
+
+class _Empty:
+    """A body with nothing in it, shared by every answer that has none (or was handed over):
+    reading gives b"" and closing is a no-op, so one instance serves all."""
+
+    closed = False
+
+    def read(self, amount: int | None = None) -> bytes:
+        return b""
+
+    def isclosed(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+_EMPTY: Final = _Empty()
 
 
 class _ChunkedSource:
@@ -96,11 +114,24 @@ class _ChunkedSource:
 
 
 class _OriginalResponse:
-    """What `http.client.HTTPResponse` offers to urllib3 and to requests' cookie extraction."""
+    """What `http.client.HTTPResponse` offers to urllib3 (`_method`, `isclosed`, `close`) and,
+    as its own `msg`, to requests' cookie extraction (`get_all`), over the answer's header
+    pairs; building a real HTTPMessage would cost more than the rest of the answer."""
 
-    def __init__(self, msg: HTTPMessage, method: str) -> None:
-        self.msg = msg
+    __slots__ = ("_method", "pairs")
+
+    def __init__(self, pairs: tuple[tuple[str, str], ...], method: str) -> None:
+        self.pairs = pairs
         self._method = method  # urllib3 asks whether this answers a HEAD
+
+    @property
+    def msg(self) -> _OriginalResponse:
+        return self
+
+    def get_all(self, name: str, default: Any = None) -> Any:
+        lowered = name.lower()
+        found = [value for key, value in self.pairs if key.lower() == lowered]
+        return found or default
 
     def isclosed(self) -> bool:
         return True
@@ -121,7 +152,7 @@ def to_request(prepared: requests.PreparedRequest, send_kwargs: dict[str, Any]) 
     view = Request(
         prepared.method or "GET",
         prepared.url or "",
-        Headers(prepared.headers),
+        prepared.headers,  # requests' CaseInsensitiveDict: used as it is, not copied
         to_bytes(body),
         native=prepared,
         req_kwargs=send_kwargs,
@@ -154,12 +185,10 @@ def _hand_over_content(response: requests.Response, body: bytes) -> None:
 
 
 def _raw_response(reply: Reply, method: str, *, handed_over: bool = False) -> HTTPResponse:
-    headers = HTTPMessage()
-    for name, value in reply.headers:
-        headers[name] = value
+    headers = reply.headers
     body = reply.body
     if method == "HEAD" or handed_over:
-        fp: Any = _Body(b"")  # a HEAD answer carries headers only (API.md §5 row 5)
+        fp: Any = _EMPTY  # a HEAD answer carries headers only (API.md §5 row 5)
     elif isinstance(body, bytes):
         fp = _Body(body)
     elif hasattr(body, "read"):
@@ -169,10 +198,10 @@ def _raw_response(reply: Reply, method: str, *, handed_over: bool = False) -> HT
     else:
         fp = _ChunkedSource(body)  # an iterable of bytes, checked at add()
         if reply.header("Transfer-Encoding") is None:
-            headers["Transfer-Encoding"] = "chunked"
+            headers += (("Transfer-Encoding", "chunked"),)
     return HTTPResponse(
         body=fp,
-        headers=list(headers.items()),  # type: ignore[arg-type]  # urllib3 takes pairs too
+        headers=headers,  # type: ignore[arg-type]  # urllib3 takes pairs too
         status=reply.status,
         reason=reply.reason,
         preload_content=False,
@@ -224,6 +253,9 @@ def on_request(
         mock.settle_error(outcome, error)
         raise
     response = mock.settle(outcome, response)  # Any: response_callback may replace it
+    # The view served matching; the call log keeps the PreparedRequest (with `params` and
+    # `req_kwargs`) and `view_of` rebuilds a view if one is asked for later.
+    prepared.__dict__.pop(VIEW_ATTRIBUTE, None)
     retries = retries or adapter.max_retries
     method = prepared.method or "GET"
     if not (

@@ -34,10 +34,14 @@ STRICT_HINT: Final = (
     "\nNote: You use strict parameters check, to change it use `strict_match=False`."
 )
 MATCHED: Final = (True, "")
+NO_MATCH: Final = (False, "")
 
 
 def _named(name: str, function: MatcherFunction) -> MatcherFunction:
+    """Name a built-in matcher and mark it as one that can skip its reason text
+    (`explain=False`), which routes use while merely looking for a match."""
     function.__name__ = function.__qualname__ = name
+    function.explains_lazily = True  # type: ignore[attr-defined]  # read by routes
     return function
 
 
@@ -83,11 +87,13 @@ def json_params_matcher(params: Any, *, strict_match: bool = True) -> MatcherFun
     validation.check_bool(where, "strict_match", strict_match)
     expected = dict(params) if isinstance(params, Mapping) else params
 
-    def match(request: Any) -> tuple[bool, str]:
+    def match(request: Any, explain: bool = True) -> tuple[bool, str]:
         view = view_of(request)
         if expected is None:
             if view.body is None:
                 return MATCHED
+            if not explain:
+                return NO_MATCH  # the registry only asks whether: skip the text
             text = f"request.body doesn't match: {view.text} doesn't match None"
             return False, Mismatch(text, subject="json", differences=["body: expected none"])
         if not view.has_json():
@@ -101,6 +107,8 @@ def json_params_matcher(params: Any, *, strict_match: bool = True) -> MatcherFun
             received = _filter_json(received, expected)
         if received == expected:
             return MATCHED
+        if not explain:
+            return NO_MATCH  # the registry only asks whether: skip the text
         text = f"request.body doesn't match: {received} doesn't match {expected}"
         if not strict_match:
             text += NON_STRICT_HINT
@@ -127,11 +135,13 @@ def urlencoded_params_matcher(
     validation.check_bool(where, "strict_match", strict_match)
     expected = dict(params) if params is not None else None
 
-    def match(request: Any) -> tuple[bool, str]:
+    def match(request: Any, explain: bool = True) -> tuple[bool, str]:
         view = view_of(request)
         if expected is None:
             if view.body is None:
                 return MATCHED
+            if not explain:
+                return NO_MATCH  # the registry only asks whether: skip the text
             text = f"request.body doesn't match: {view.text} doesn't match None"
             return False, Mismatch(text, subject="form", differences=["body: expected none"])
         received = dict(parse_qsl(view.text or "", keep_blank_values=allow_blank))
@@ -140,6 +150,8 @@ def urlencoded_params_matcher(
             compared = {key: value for key, value in received.items() if key in expected}
         if compared == expected:
             return MATCHED
+        if not explain:
+            return NO_MATCH  # the registry only asks whether: skip the text
         text = f"request.body doesn't match: {received} doesn't match {expected}"
         text += STRICT_HINT if strict_match else ""
         return False, Mismatch(
@@ -161,12 +173,14 @@ def body_matcher(params: str, *, allow_blank: bool = False) -> MatcherFunction:
         validation.reject(where, "params", "a str", params)
     validation.check_bool(where, "allow_blank", allow_blank)
 
-    def match(request: Any) -> tuple[bool, str]:
+    def match(request: Any, explain: bool = True) -> tuple[bool, str]:
         view = view_of(request)
         body = view.body
         received = body.decode("utf-8", "replace") if body is not None else str(body)
         if received == params:  # responses' quirk kept: "None" matches a request with no body
             return MATCHED
+        if not explain:
+            return NO_MATCH  # the registry only asks whether: skip the text
         return False, Mismatch(
             f"request.body doesn't match: {received} doesn't match {params}",
             subject="body",
@@ -203,13 +217,15 @@ def query_param_matcher(
     validation.check_bool(where, "strict_match", strict_match)
     expected = {key: _as_text(value) for key, value in (params or {}).items()}
 
-    def match(request: Any) -> tuple[bool, str]:
+    def match(request: Any, explain: bool = True) -> tuple[bool, str]:
         received = view_of(request).params
         compared: Mapping[str, Any] = received
         if not strict_match:
             compared = {key: value for key, value in received.items() if key in expected}
         if compared == expected:
             return MATCHED
+        if not explain:
+            return NO_MATCH  # the registry only asks whether: skip the text
         text = f"Parameters do not match. {received} doesn't match {expected}"
         text += NON_STRICT_HINT if not strict_match else STRICT_HINT
         return False, Mismatch(
@@ -234,11 +250,13 @@ def query_string_matcher(query: str | None) -> MatcherFunction:
         validation.reject("query_string_matcher()", "query", "a str or None", query)
     expected = _sorted_pairs(query or "")
 
-    def match(request: Any) -> tuple[bool, str]:
+    def match(request: Any, explain: bool = True) -> tuple[bool, str]:
         view = view_of(request)
         received = sorted(view.query_pairs)
         if received == expected:
             return MATCHED
+        if not explain:
+            return NO_MATCH  # the registry only asks whether: skip the text
         want, got = dict(expected), dict(received)
         return False, Mismatch(
             f"Query string doesn't match. {got} doesn't match {want}",
@@ -261,10 +279,12 @@ def fragment_identifier_matcher(identifier: str | None) -> MatcherFunction:
         )
     expected = _sorted_pairs(identifier or "")
 
-    def match(request: Any) -> tuple[bool, str]:
+    def match(request: Any, explain: bool = True) -> tuple[bool, str]:
         fragment = view_of(request).fragment
         if _sorted_pairs(fragment) == expected and (bool(fragment) == bool(identifier)):
             return MATCHED
+        if not explain:
+            return NO_MATCH  # the registry only asks whether: skip the text
         return False, Mismatch(
             f"URL fragment identifier is different: {identifier} doesn't match {fragment}",
             subject="fragment",
@@ -283,11 +303,13 @@ def request_kwargs_matcher(kwargs: Mapping[str, Any] | None) -> MatcherFunction:
         validation.reject("request_kwargs_matcher()", "kwargs", "a dict or None", kwargs)
     expected = dict(kwargs or {})
 
-    def match(request: Any) -> tuple[bool, str]:
+    def match(request: Any, explain: bool = True) -> tuple[bool, str]:
         given = view_of(request).req_kwargs
         received = {key: given.get(key) for key in expected}
         if received == expected:
             return MATCHED
+        if not explain:
+            return NO_MATCH  # the registry only asks whether: skip the text
         return False, Mismatch(
             f"Arguments don't match: {received} doesn't match {expected}",
             subject="kwargs",
@@ -323,7 +345,7 @@ def header_matcher(
             return want.match(got) is not None
         return want == got
 
-    def match(request: Any) -> tuple[bool, str]:
+    def match(request: Any, explain: bool = True) -> tuple[bool, str]:
         sent = view_of(request).headers
         received = {name: sent[name] for name in expected if name in sent}
         matched = all(
@@ -334,6 +356,8 @@ def header_matcher(
             received = dict(sent.items())
         if matched:
             return MATCHED
+        if not explain:
+            return NO_MATCH  # the registry only asks whether: skip the text
         lines = []
         for name, want in expected.items():
             shown = want.pattern if isinstance(want, re.Pattern) else want
@@ -436,7 +460,7 @@ def multipart_matcher(
     expected = _expected_parts(files, data)
     prefix = "multipart/form-data doesn't match. "
 
-    def match(request: Any) -> tuple[bool, str]:
+    def match(request: Any, explain: bool = True) -> tuple[bool, str]:
         view = view_of(request)
         content_type = view.headers.get("Content-Type", "")
         boundary = re.search(r'boundary="?([^";]+)"?', content_type)
@@ -450,6 +474,8 @@ def multipart_matcher(
         received = _received_parts(view.body or b"", boundary.group(1))
         if received == expected:
             return MATCHED
+        if not explain:
+            return NO_MATCH  # the registry only asks whether: skip the text
         if received is None:
             return False, Mismatch(
                 f"{prefix}Request body is not multipart with boundary {boundary.group(1)!r}",

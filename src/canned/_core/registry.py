@@ -163,7 +163,7 @@ class FirstMatchRegistry:
         and stays; a second match means the first is used up (API.md §2.5)."""
         found = None
         for route in routes:
-            ok, _ = route._matches(request, beneath=beneath)
+            ok, _ = route._matches(request, beneath=beneath, explain=False)
             if not ok:
                 continue
             if found is None:

@@ -72,7 +72,11 @@ class Request:
     ) -> None:
         self.method: Final = method.upper()
         self.url: Final = url
-        self.headers: Final = headers if isinstance(headers, Headers) else Headers(headers)
+        # Adapters pass their client's own case-insensitive headers as they are; a plain dict
+        # (a hand-made request) is wrapped so that lookups ignore case everywhere.
+        self.headers: Final[Mapping[str, str]] = (
+            Headers(headers) if headers is None or type(headers) is dict else headers
+        )
         self.body: Final = body
         self.native: Final = native
         self.req_kwargs: Final = dict(req_kwargs or {})

@@ -173,16 +173,21 @@ class BaseResponse:
         """`(True, "")`, or `(False, reason)` with the first reason this route does not answer."""
         return self._matches(request, beneath=False)
 
-    def _matches(self, request: Any, *, beneath: bool) -> tuple[bool, str]:
+    def _matches(self, request: Any, *, beneath: bool, explain: bool = True) -> tuple[bool, str]:
+        """Whether this route answers; with `explain=False` (a registry looking for its route)
+        built-in matchers skip building the reason, which only a diagnosis shows."""
         view = view_of(request)
         if view.method != self.method:
-            return False, self._method_mismatch(view)
+            return False, self._method_mismatch(view) if explain else ""
         if not self._url_matches(view, beneath=beneath):
-            return False, self._url_mismatch(view)
+            return False, self._url_mismatch(view) if explain else ""
         for matcher in self.match:
-            ok, reason = matcher(request)
+            if not explain and getattr(matcher, "explains_lazily", False):
+                ok, reason = matcher(request, explain=False)  # type: ignore[call-arg]  # built-in
+            else:
+                ok, reason = matcher(request)
             if not ok:
-                return False, as_mismatch(reason)
+                return False, as_mismatch(reason) if explain else ""
         return True, ""
 
     def mismatches(self, request: Any) -> list[Mismatch]:
@@ -281,7 +286,11 @@ class Response(BaseResponse):
         if content_type is _UNSET:
             if json is not None:
                 content_type = "application/json"
-            elif isinstance(body, str) and any(ord(char) > 128 for char in body):
+            elif (
+                isinstance(body, str)
+                and not body.isascii()
+                and any(ord(char) > 128 for char in body)
+            ):
                 content_type = "text/plain; charset=utf-8"
             else:
                 content_type = "text/plain"
