@@ -79,7 +79,9 @@ class Request:
         )
         self.body: Final = body
         self.native: Final = native
-        self.req_kwargs: Final = dict(req_kwargs or {})
+        self.req_kwargs: Final = (
+            req_kwargs if isinstance(req_kwargs, dict) else dict(req_kwargs or {})
+        )
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.url}>"
@@ -111,7 +113,8 @@ class Request:
 
     @cached_property
     def query_pairs(self) -> list[tuple[str, str]]:
-        return urls.query_pairs(self.query)
+        query = self.query
+        return urls.query_pairs(query) if query else []
 
     @cached_property
     def params(self) -> dict[str, str | list[str]]:

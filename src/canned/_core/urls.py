@@ -133,6 +133,9 @@ def with_default_path(url: str) -> str:
     """Give a URL without a path the path "/" (responses does the same at registration)."""
     scheme_end = url.find("://")
     start = scheme_end + 3 if scheme_end >= 0 else 0
+    slash = url.find("/", start)
+    if slash >= 0 and "?" not in url[start:slash] and "#" not in url[start:slash]:
+        return url  # the common case: a path follows the host
     end = len(url)
     for stop in "?#":
         found = url.find(stop, start)
