@@ -6,14 +6,13 @@ from __future__ import annotations
 import asyncio
 import importlib
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 import requests
+from tests.servers import QuietHandler, serving
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ def client(request: pytest.FixtureRequest) -> Client:
     return request.param  # type: ignore[no-any-return]  # the params above are Clients
 
 
-class _EchoHandler(BaseHTTPRequestHandler):
+class _EchoHandler(QuietHandler):
     """Answers every GET with its method and path: proof that a request reached a real server."""
 
     def do_GET(self) -> None:  # http.server's naming
@@ -107,19 +106,9 @@ class _EchoHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # http.server's name
-        pass
-
 
 @pytest.fixture(scope="module")
 def echo_server() -> Iterator[str]:
     """A real HTTP server on 127.0.0.1, its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHandler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(_EchoHandler) as url:
+        yield url

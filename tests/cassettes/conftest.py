@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
+from tests.servers import QuietHandler, serving
 
 BINARY = bytes(range(256))
 
@@ -21,7 +19,7 @@ ANSWERS: dict[str, tuple[int, list[tuple[str, str]], bytes]] = {
 }
 
 
-class RecordingHandler(BaseHTTPRequestHandler):
+class RecordingHandler(QuietHandler):
     def _answer(self, with_body: bool) -> None:
         path = self.path.split("?", 1)[0]
         status, headers, body = ANSWERS.get(path, (404, [], b""))
@@ -39,19 +37,9 @@ class RecordingHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # http.server's naming
         self._answer(with_body=False)
 
-    def log_message(self, format: str, *args: Any) -> None:  # http.server's name
-        pass
-
 
 @pytest.fixture
 def server() -> Iterator[str]:
     """The base URL of a fresh recording server, shut down after the test."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), RecordingHandler)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serving(RecordingHandler) as url:
+        yield url
