@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, Callable, Final
 
 from canned._compat.requests_mock import DEFAULT_TARGET, RequestsMock
-from canned._core.mock import get_wrapped
 from canned._core.registry import FirstMatchRegistry
 from canned.errors import warn_deprecated
 
@@ -74,5 +73,3 @@ def __getattr__(name: str) -> Any:
         return _DEPRECATED_ATTRIBUTES[name]
     raise AttributeError(f"module canned has no attribute {name}")
 
-
-__all__ = ["get_wrapped"]

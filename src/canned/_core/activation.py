@@ -67,7 +67,3 @@ def current() -> Mock | None:
     """The mock that answers now: the innermost active one."""
     active = _active
     return active[-1] if active else None
-
-
-def is_active(mock: Mock) -> bool:
-    return any(candidate is mock for candidate in _active)
