@@ -72,4 +72,3 @@ def __getattr__(name: str) -> Any:
         warn_deprecated(f"{name} is deprecated. Please use 'responses.mock.{name}")
         return _DEPRECATED_ATTRIBUTES[name]
     raise AttributeError(f"module canned has no attribute {name}")
-

@@ -100,6 +100,14 @@ class Request:
         return urls.parse_url(self.url)
 
     @property
+    def parsed_url_is_valid(self) -> bool:
+        try:
+            self.parsed_url  # noqa: B018  # parsing is the check
+        except ValueError:
+            return False
+        return True
+
+    @property
     def key(self) -> urls.URLKey:
         return self.parsed_url.key
 

@@ -158,14 +158,18 @@ class BaseResponse:
         if isinstance(self.url, re.Pattern):
             return not beneath and self.url.match(view.url) is not None
         key = self.url_key
+        try:
+            got = view.key
+        except ValueError:  # not an absolute URL: no string route answers it
+            return False
         if beneath:
             return (
                 key is not None
                 and self.is_prefix
-                and view.key.path.startswith(key.path)
-                and (view.key.with_path(key.path) == key)
+                and got.path.startswith(key.path)
+                and got.with_path(key.path) == key
             )
-        return view.key == key
+        return got == key
 
     # -- matching ---------------------------------------------------------------------------
 
@@ -216,6 +220,8 @@ class BaseResponse:
     def _url_mismatch(self, view: Request) -> Mismatch:
         if isinstance(self.url, re.Pattern):
             line = f"url: {view.url} does not match {self.url.pattern!r}"
+        elif not view.parsed_url_is_valid:
+            line = f"url: {view.url!r} is not an absolute URL"
         else:
             want, got = urls.parse_url(self.url).key, view.key
             parts = [

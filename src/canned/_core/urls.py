@@ -136,13 +136,12 @@ def with_default_path(url: str) -> str:
     slash = url.find("/", start)
     if slash >= 0 and "?" not in url[start:slash] and "#" not in url[start:slash]:
         return url  # the common case: a path follows the host
+    # No slash before the query or fragment: the path is empty, and "/" goes where it ends.
     end = len(url)
     for stop in "?#":
         found = url.find(stop, start)
         if found >= 0:
             end = min(end, found)
-    if "/" in url[start:end]:
-        return url
     return url[:end] + "/" + url[end:]
 
 
