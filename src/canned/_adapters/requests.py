@@ -172,10 +172,13 @@ def _is_handed_over(reply: Reply, method: str, stream: bool) -> bool:
     body = reply.body
     if stream or method == "HEAD" or not isinstance(body, bytes):
         return False
-    if reply.header("Content-Encoding") not in (None, "identity"):
-        return False
-    length = reply.header("Content-Length")
-    return length is None or length.strip() == str(len(body))
+    for name, value in reply.headers:
+        lowered = name.lower()
+        if lowered == "content-encoding" and value != "identity":
+            return False
+        if lowered == "content-length" and value.strip() != str(len(body)):
+            return False
+    return True
 
 
 def _hand_over_content(response: requests.Response, body: bytes) -> None:
@@ -261,6 +264,8 @@ def on_request(
     if not (
         outcome.kind == "answer"
         and isinstance(retries, Retry)
+        # requests' default Retry(0) retries nothing: skip asking it on every answer
+        and (retries.total or retries.status_forcelist)
         and retries.is_retry(method, response.status_code, "Retry-After" in response.headers)
     ):
         return response  # type: ignore[no-any-return]  # response_callback's own return
