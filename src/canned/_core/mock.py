@@ -2,7 +2,8 @@
 
 Owns: `Mock` with responses' `RequestsMock` methods (add, add_callback, replace, remove, calls,
 start/stop, activate, ...), `handle(request) -> Outcome` that every adapter calls, and `settle`,
-which runs `response_callback` and records the call. find + record happen under one lock.
+which runs `response_callback` and records the call. Finding a route (where sequences pop and
+count) happens under the mock's lock; recording is two atomic appends and needs none.
 Must not import an HTTP client: client-specific extras live in `canned._compat`.
 """
 
