@@ -166,7 +166,8 @@ class Mock:
         self._registry_class = self._check_registry(where, registry)
         self._registry = registry()
         self._calls = CallList()
-        self._thread_lock = threading.Lock()
+        # Re-entrant: a custom matcher or registry that registers routes must not deadlock.
+        self._thread_lock = threading.RLock()
         self._frames: list[_Frame | None] = []
 
     @staticmethod
@@ -197,9 +198,9 @@ class Mock:
 
         Differs: stray positional arguments are a `TypeError` (API.md §5 row 8).
         """
-        return self._registry.add(
-            self._build("add()", method, url, body, adding_headers, args, kwargs)
-        )
+        route = self._build("add()", method, url, body, adding_headers, args, kwargs)
+        with self._thread_lock:  # another thread may be finding a route right now
+            return self._registry.add(route)
 
     def _build(
         self,
@@ -259,7 +260,8 @@ class Mock:
                 match_querystring=match_querystring,
                 match=match,
             )
-        return self._registry.add(route)
+        with self._thread_lock:
+            return self._registry.add(route)
 
     def add_passthru(self, prefix: str | re.Pattern[str]) -> None:
         """Same as `responses.add_passthru`: unmatched URLs with this prefix go to the network."""
@@ -276,7 +278,8 @@ class Mock:
         else:
             with validation.called_as("remove()"):
                 probe = BaseResponse(method_or_response, url)  # type: ignore[arg-type]  # checked inside
-        return self._registry.remove(probe)
+        with self._thread_lock:
+            return self._registry.remove(probe)
 
     def replace(
         self,
@@ -292,7 +295,8 @@ class Mock:
             ValueError: no route with this method and URL is registered.
         """
         route = self._build("replace()", method_or_response, url, body, None, args, kwargs)
-        return self._registry.replace(route)
+        with self._thread_lock:
+            return self._registry.replace(route)
 
     def upsert(
         self,
@@ -304,10 +308,11 @@ class Mock:
     ) -> BaseResponse:
         """Same as `responses.upsert`: `replace`, or `add` when nothing equal is registered."""
         route = self._build("upsert()", method_or_response, url, body, None, args, kwargs)
-        try:
-            return self._registry.replace(route)
-        except ValueError:
-            return self._registry.add(route)
+        with self._thread_lock:
+            try:
+                return self._registry.replace(route)
+            except ValueError:
+                return self._registry.add(route)
 
     def registered(self) -> list[BaseResponse]:
         """Same as `responses.registered`: the registry's live list."""
