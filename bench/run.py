@@ -197,6 +197,29 @@ def call_log_memory(library: Any) -> float:
         return float(held)
 
 
+def floor_call_log_memory(body: bytes) -> float:
+    """The same, for floor:urllib3 keeping each request and response as a call log would;
+    with a 1-byte body it is what requests' own objects weigh, with no body to share."""
+
+    class Floor(HTTPAdapter):
+        def send(self, request: Any, *args: Any, **kwargs: Any) -> requests.Response:
+            raw = urllib3.HTTPResponse(body=io.BytesIO(body), status=200, preload_content=False)
+            return self.build_response(request, raw)
+
+    kept: list[tuple[Any, Any]] = []
+    with floor_session(Floor()) as session:
+        gc.collect()
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(1000):
+            answer = session.get(URL)
+            kept.append((answer.request, answer))
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+        tracemalloc.stop()
+    return float(held)
+
+
 def activation(library: Any, routes: int, repeat: int) -> float:
     def enter_exit() -> None:
         with library.RequestsMock(assert_all_requests_are_fired=False) as mock:
@@ -291,6 +314,16 @@ def main() -> None:
         table.add(
             "10 MB body read fully", "floor:prebuilt", floor_one_route(PrebuiltFloor(ten_mb), 10)
         )
+        table.add(
+            "call log after 1,000 x 100 KB answers",
+            "floor:urllib3",
+            floor_call_log_memory(b"x" * 100_000),
+        )
+        table.add(
+            "call log after 1,000 x 100 KB answers",
+            "floor:objects",
+            floor_call_log_memory(b"x"),
+        )
         httpx_times = httpx_one_route(repeat)
         if httpx_times is not None:
             table.add("httpx one route, per request", "floor:MockTransport", httpx_times[1])
@@ -316,6 +349,7 @@ def main() -> None:
     references = {
         "one route, per request": "floor:urllib3",
         "10 MB body read fully": "floor:prebuilt",
+        "call log after 1,000 x 100 KB answers": "floor:urllib3",
         "httpx one route, per request": "floor:MockTransport",
     }
     print(
