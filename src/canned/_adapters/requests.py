@@ -202,13 +202,18 @@ def _raw_response(reply: Reply, method: str, *, handed_over: bool = False) -> HT
         fp = _ChunkedSource(body)  # an iterable of bytes, checked at add()
         if reply.header("Transfer-Encoding") is None:
             headers += (("Transfer-Encoding", "chunked"),)
+    # The stand-in for http.client's response is read only by requests' cookie extraction and
+    # by urllib3's chunked reads; without either, leaving it out saves both their work.
+    original = None
+    if isinstance(fp, _ChunkedSource) or reply.header("Set-Cookie") is not None:
+        original = _OriginalResponse(headers, method)
     return HTTPResponse(
         body=fp,
         headers=headers,  # type: ignore[arg-type]  # urllib3 takes pairs too
         status=reply.status,
         reason=reply.reason,
         preload_content=False,
-        original_response=_OriginalResponse(headers, method),  # type: ignore[arg-type]  # duck-typed
+        original_response=original,  # type: ignore[arg-type]  # duck-typed
         request_method=method,
         enforce_content_length=not handed_over,  # a handed-over body was read already
     )
