@@ -1,12 +1,16 @@
-"""Real HTTP servers on 127.0.0.1 for the tests that need one (passthrough, recording)."""
+"""The network, as tests meet it: real HTTP servers on 127.0.0.1 (passthrough, recording) and a
+spy that stands in for the real send."""
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import requests
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -28,3 +32,19 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+class SpySend:
+    """Stands in for the real `HTTPAdapter.send` (`real_adapter_send=`): records the URLs sent
+    "to the network" and answers each with `status`."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.status = status
+        self.sent: list[str] = []
+
+    def __call__(self, adapter: Any, request: Any, **kwargs: Any) -> requests.Response:
+        self.sent.append(request.url)
+        answer = requests.Response()
+        answer.status_code = self.status
+        answer.raw = io.BytesIO(b"")
+        return answer

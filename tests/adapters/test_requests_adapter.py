@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import io
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 import requests
 import urllib3
 from requests.adapters import BaseAdapter, HTTPAdapter
+from tests.servers import SpySend
 from urllib3.util.retry import Retry
 
 import canned
@@ -297,19 +297,11 @@ def test_a_retry_after_header_is_honoured_without_waiting() -> None:
 
 
 def test_a_real_adapter_send_given_to_the_mock_is_used_for_passthrough() -> None:
-    seen: list[str] = []
-
-    def spy(adapter: Any, request: Any, **kwargs: Any) -> requests.Response:
-        seen.append(request.url)
-        answer = requests.Response()
-        answer.status_code = 209
-        answer.raw = io.BytesIO(b"")
-        return answer
-
+    spy = SpySend(209)
     with canned.RequestsMock(real_adapter_send=spy) as mock:
         mock.add(canned.PassthroughResponse(canned.GET, URL))
         assert requests.get(URL).status_code == 209
-    assert seen == [URL]
+    assert spy.sent == [URL]
 
 
 # -- threads ----------------------------------------------------------------------------------------------

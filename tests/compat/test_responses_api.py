@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
+from tests.servers import SpySend
 
 import canned
 import canned as responses
@@ -629,11 +630,7 @@ def test_a_url_query_turns_on_query_matching_without_a_warning() -> None:
 
 
 def test_passthrough_logs_what_it_let_through(caplog: pytest.LogCaptureFixture) -> None:
-    def spy(adapter: Any, request: Any, **kwargs: Any) -> requests.Response:
-        answer = requests.Response()
-        answer.status_code = 200
-        return answer
-
+    spy = SpySend()
     with (
         caplog.at_level("INFO", logger="canned"),
         responses.RequestsMock(
@@ -650,32 +647,20 @@ def test_passthrough_logs_what_it_let_through(caplog: pytest.LogCaptureFixture) 
 
 
 def test_a_response_with_passthrough_true_goes_to_the_real_send() -> None:
-    def spy(adapter: Any, request: Any, **kwargs: Any) -> requests.Response:
-        answer = requests.Response()
-        answer.status_code = 299
-        return answer
-
-    with responses.RequestsMock(real_adapter_send=spy) as rsps:
+    with responses.RequestsMock(real_adapter_send=SpySend(299)) as rsps:
         rsps.add(responses.GET, "http://e.test/a", passthrough=True)
         assert requests.get("http://e.test/a").status_code == 299
         assert len(rsps.calls) == 1
 
 
 def test_a_regex_passthru_prefix_is_matched_from_the_start() -> None:
-    sent: list[str] = []
-
-    def spy(adapter: Any, request: Any, **kwargs: Any) -> requests.Response:
-        sent.append(request.url)
-        answer = requests.Response()
-        answer.status_code = 200
-        return answer
-
+    spy = SpySend()
     with responses.RequestsMock(real_adapter_send=spy) as rsps:
         rsps.add_passthru(re.compile(r"http://\w+\.open\.test/"))
         requests.get("http://api.open.test/x")
         with pytest.raises(requests.ConnectionError):
             requests.get("http://closed.test/http://api.open.test/")
-    assert sent == ["http://api.open.test/x"]
+    assert spy.sent == ["http://api.open.test/x"]
 
 
 def test_unbound_on_send_answers_from_this_mock() -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import requests
+from tests.servers import SpySend
 
 import canned
 
@@ -41,13 +42,7 @@ def test_an_on_unmatched_policy_returning_none_refuses_as_usual() -> None:
 
 
 def test_an_on_unmatched_policy_can_let_a_request_through() -> None:
-    sent: list[str] = []
-
-    def spy(adapter: Any, request: Any, **kwargs: Any) -> requests.Response:
-        sent.append(request.url)
-        answer = requests.Response()
-        answer.status_code = 200
-        return answer
+    spy = SpySend()
 
     def through(request: Any) -> canned.PassthroughResponse:
         return canned.PassthroughResponse(request.method, request.url)
@@ -55,7 +50,7 @@ def test_an_on_unmatched_policy_can_let_a_request_through() -> None:
     with canned.RequestsMock(on_unmatched=through, real_adapter_send=spy) as mock:
         assert requests.get(URL).status_code == 200
         assert len(mock.calls) == 1
-    assert sent == [URL]
+    assert spy.sent == [URL]
 
 
 def test_an_on_unmatched_policy_that_raises_is_recorded_with_the_request() -> None:
