@@ -209,7 +209,7 @@ class FirstMatchRegistry:
         if id(response) in self._order:
             # responses #479: a re-added instance is registered as a copy, with no calls of its own
             response = copy.deepcopy(response)
-            response._calls = type(response._calls)()
+            response._calls = None
             response._served = 0
         list.append(self._responses, response)
         self._index_route(response)

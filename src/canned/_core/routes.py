@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json as json_module
 import re
+import threading
 from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from typing import Any, Final, Union
 
@@ -32,6 +33,9 @@ CONTENT_TYPE_TWICE: Final = (
     "You cannot define both `content_type` and `headers[Content-Type]`. "
     "Using the `content_type` kwarg is recommended."
 )
+
+
+_CALLS_MADE: Final = threading.Lock()
 
 
 class FalseBool:
@@ -95,21 +99,29 @@ class BaseResponse:
         *,
         passthrough: bool = False,
     ) -> None:
-        where = validation.where(f"{type(self).__name__}()")
+        where = validation.where_for(type(self))
         self.method: str = validation.check_method(where, method)
         checked = validation.check_url(where, url)
-        self.url: URL = urls.with_default_path(checked) if isinstance(checked, str) else checked
+        query = ""
+        if isinstance(checked, str):
+            self.url: URL = urls.with_default_path(checked)
+            parsed = urls.parse_url(checked)  # cached by check_url: the same key as self.url's
+            query = parsed.query
+            self.__dict__["_url_key"] = (self.url, parsed.key)  # what `url_key` would compute
+        else:
+            self.url = checked
         self.match: tuple[Matcher, ...] = validation.check_matchers(where, match)
-        self.match_querystring: bool = self._should_match_querystring(match_querystring)
+        self.match_querystring: bool = self._should_match_querystring(match_querystring, query)
         if self.match_querystring and isinstance(self.url, str):
             from canned._core.matching import query_string_matcher
 
-            self.match = (*self.match, query_string_matcher(urls.parse_url(self.url).query))
+            self.match = (*self.match, query_string_matcher(query))
         self.passthrough = validation.check_bool(where, "passthrough", passthrough)
-        self._calls = CallList()
+        self._calls: CallList | None = None  # made on the first call: most routes in a big
+        # registry are never called
         self._served = 0  # answers handed out; the registry's sequencing reads it under the lock
 
-    def _should_match_querystring(self, given: Any) -> bool:
+    def _should_match_querystring(self, given: Any, query: str) -> bool:
         if isinstance(given, FalseBool):
             return False
         if given is not None:
@@ -117,7 +129,7 @@ class BaseResponse:
         if not isinstance(self.url, str):
             return False  # ignored for regex URLs, as in responses
         if given is None:
-            return bool(urls.parse_url(self.url).query)
+            return bool(query)
         return bool(given)
 
     # -- identity ---------------------------------------------------------------------------
@@ -241,11 +253,17 @@ class BaseResponse:
     @property
     def calls(self) -> CallList:
         """This route's own calls; each `Call` is also in the mock's `calls`."""
-        return self._calls
+        calls = self._calls
+        if calls is None:
+            with _CALLS_MADE:  # two threads recording the first calls must share one list
+                if self._calls is None:
+                    self._calls = CallList()
+                calls = self._calls
+        return calls
 
     @property
     def call_count(self) -> int:
-        return len(self._calls)
+        return len(self._calls) if self._calls is not None else 0
 
     def _content_type_header(
         self, headers: Sequence[tuple[str, str]]
@@ -276,7 +294,7 @@ class Response(BaseResponse):
         auto_calculate_content_length: bool = False,
         **kwargs: Any,
     ) -> None:
-        where = validation.where(f"{type(self).__name__}()")
+        where = validation.where_for(type(self))
         super().__init__(method, url, **kwargs)
         self.status: int = validation.check_status(where, status)
         header_pairs = validation.check_headers(where, headers)
@@ -354,7 +372,7 @@ class CallbackResponse(BaseResponse):
         content_type: str | None = "text/plain",
         **kwargs: Any,
     ) -> None:
-        where = validation.where(f"{type(self).__name__}()")
+        where = validation.where_for(type(self))
         super().__init__(method, url, **kwargs)
         validation.check_callable(where, "callback", callback)
         self.callback = callback

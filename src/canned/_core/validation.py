@@ -41,6 +41,20 @@ def where(default: str) -> str:
     return _caller.get() or default
 
 
+_CLASS_CALLS: dict[type, str] = {}
+
+
+def where_for(cls: type) -> str:
+    """`where` for a constructor: the call named by `called_as`, else `ClassName()`."""
+    named = _caller.get()
+    if named:
+        return named
+    call = _CLASS_CALLS.get(cls)
+    if call is None:
+        call = _CLASS_CALLS[cls] = f"{cls.__name__}()"
+    return call
+
+
 def shown(value: Any) -> str:
     """A value as error messages show it: its repr (shortened) and its type."""
     text = repr(value)
