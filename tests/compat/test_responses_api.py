@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
+from tests.compat.test_namespace import RESPONSES_ALL
 from tests.servers import SpySend
 
 import canned
@@ -20,15 +21,6 @@ from canned import matchers
 from canned.registries import FirstMatchRegistry, OrderedRegistry
 
 ORIGINAL_SEND = HTTPAdapter.send
-
-RESPONSES_ALL = [
-    "CallbackResponse", "Response", "RequestsMock", "activate", "add", "_add_from_file",
-    "add_callback", "add_passthru", "_deprecated_assert_all_requests_are_fired",
-    "assert_call_count", "calls", "delete", "DELETE", "get", "GET", "head", "HEAD", "options",
-    "OPTIONS", "_deprecated_passthru_prefixes", "patch", "PATCH", "post", "POST", "put", "PUT",
-    "registered", "remove", "replace", "reset", "response_callback", "start", "stop",
-    "_deprecated_target", "upsert",
-]  # fmt: skip
 
 
 # -- §1.1 the module namespace -------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import Any, Callable, Final
+from urllib.parse import urlsplit
 
 from canned._adapters import requests as requests_adapter
 from canned._core import urls, validation
@@ -103,7 +104,8 @@ class RequestsMock(Mock):
 
     @staticmethod
     def _parse_request_params(url: str) -> dict[str, str | list[str]]:
-        return urls.group_pairs(urls.query_pairs(urls.parse_url(url).query))
+        # responses passes `request.path_url` (a path and query, no host): read the query only
+        return urls.group_pairs(urls.query_pairs(urlsplit(url).query))
 
     @staticmethod
     def _read_filelike_body(body: Any) -> Any:
