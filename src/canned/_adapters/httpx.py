@@ -10,7 +10,7 @@ only when a mock is first activated, and only if it is installed.
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterator
 from types import ModuleType
 from typing import Any, Final
 
@@ -82,6 +82,8 @@ class HttpxAdapter:
         self.async_original: Any = None
         self.sync_stream: Any = None
         self.async_stream: Any = None
+        self.sync_send: Callable[..., Any] | None = None
+        self.async_send: Callable[..., Any] | None = None
 
     def _import(self) -> ModuleType | None:
         """The package, imported on first activation; None (remembered) if not installed."""
@@ -100,6 +102,12 @@ class HttpxAdapter:
         self.async_original = module.AsyncHTTPTransport.handle_async_request
         if self.sync_stream is None:
             self.sync_stream, self.async_stream = _stream_classes(module)
+            self.sync_send, self.async_send = self._sends()  # made once, installed each time
+        module.HTTPTransport.handle_request = self.sync_send
+        module.AsyncHTTPTransport.handle_async_request = self.async_send
+
+    def _sends(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
+        """The transports' intercepting `handle_request` and `handle_async_request`."""
         adapter = self
 
         def handle_request(transport: Any, request: Any) -> Any:
@@ -137,8 +145,7 @@ class HttpxAdapter:
                 raise
             return mock.settle(outcome, response)
 
-        module.HTTPTransport.handle_request = handle_request
-        module.AsyncHTTPTransport.handle_async_request = handle_async_request
+        return handle_request, handle_async_request
 
     def uninstall(self) -> None:
         module = self.module

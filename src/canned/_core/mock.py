@@ -142,33 +142,40 @@ class Mock:
         *,
         on_unmatched: OnUnmatched = "raise",
     ) -> None:
-        where = f"{type(self).__name__}()"
-        if on_unmatched not in ("raise", "warn") and not callable(on_unmatched):
+        # A mock is made per test (often per activation): the usual arguments pass quickly.
+        where = validation.class_call(type(self))
+        if on_unmatched != "raise" and on_unmatched != "warn" and not callable(on_unmatched):
             validation.reject(where, "on_unmatched", "'raise', 'warn' or a callable", on_unmatched)
         self.on_unmatched: OnUnmatched = on_unmatched
-        self.assert_all_requests_are_fired = validation.check_bool(
-            where, "assert_all_requests_are_fired", assert_all_requests_are_fired
-        )
+        if type(assert_all_requests_are_fired) is not bool:
+            validation.check_bool(
+                where, "assert_all_requests_are_fired", assert_all_requests_are_fired
+            )
+        self.assert_all_requests_are_fired = assert_all_requests_are_fired
         if response_callback is not None:
             validation.check_callable(where, "response_callback", response_callback)
         self.response_callback = response_callback
-        if not isinstance(passthru_prefixes, (tuple, list)) or not all(
-            isinstance(p, (str, re.Pattern)) and p != "" for p in passthru_prefixes
-        ):
-            validation.reject(
-                where,
-                "passthru_prefixes",
-                "a tuple of URL prefix strings or compiled regexes",
-                passthru_prefixes,
-            )
-        self._initial_prefixes = tuple(clean_prefix(p) for p in passthru_prefixes)
+        if passthru_prefixes != ():
+            passthru_prefixes = self._check_prefixes(where, passthru_prefixes)
+        self._initial_prefixes: tuple[Any, ...] = passthru_prefixes
         self.passthru_prefixes: tuple[Any, ...] = self._initial_prefixes
-        self._registry_class = self._check_registry(where, registry)
+        if registry is not FirstMatchRegistry:
+            self._check_registry(where, registry)
+        self._registry_class = registry
         self._registry = registry()
         self._calls = CallList()
         # Re-entrant: a custom matcher or registry that registers routes must not deadlock.
         self._thread_lock = threading.RLock()
         self._frames: list[_Frame | None] = []
+
+    @staticmethod
+    def _check_prefixes(where: str, prefixes: Any) -> tuple[str | re.Pattern[str], ...]:
+        if not isinstance(prefixes, (tuple, list)) or not all(
+            isinstance(p, (str, re.Pattern)) and p != "" for p in prefixes
+        ):
+            expected = "a tuple of URL prefix strings or compiled regexes"
+            validation.reject(where, "passthru_prefixes", expected, prefixes)
+        return tuple(clean_prefix(p) for p in prefixes)
 
     @staticmethod
     def _check_registry(where: str, registry: Any) -> type[FirstMatchRegistry]:
@@ -198,7 +205,14 @@ class Mock:
 
         Differs: stray positional arguments are a `TypeError` (API.md §5 row 8).
         """
-        route = self._build("add()", method, url, body, adding_headers, args, kwargs)
+        if type(method) is str and url is not None and adding_headers is None and not args:
+            route: BaseResponse = (
+                Response(method, url, body, _where="add()", **kwargs)
+                if kwargs
+                else Response(method, url, body, _where="add()")  # no dict to unpack
+            )
+        else:
+            route = self._build("add()", method, url, body, adding_headers, args, kwargs)
         with self._thread_lock:  # another thread may be finding a route right now
             return self._registry.add(route)
 
@@ -212,15 +226,15 @@ class Mock:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> BaseResponse:
-        validation.check_no_positional(where, args)
+        if args:
+            validation.check_no_positional(where, args)
         if isinstance(method, BaseResponse):
             return method
         if url is None:
             validation.reject(where, "url", "a URL string or a compiled regex", url)
         if adding_headers is not None and "headers" not in kwargs:
             kwargs["headers"] = adding_headers
-        with validation.called_as(where):
-            return Response(method, url, body, **kwargs)
+        return Response(method, url, body, _where=where, **kwargs)
 
     def _method_adder(method: str) -> Callable[..., BaseResponse]:  # type: ignore[misc]  # used in the class body only
         def add_method(
@@ -251,15 +265,15 @@ class Mock:
         match: Sequence[Matcher] = (),
     ) -> BaseResponse:
         """Same as `responses.add_callback`: `callback(request)` answers each matching call."""
-        with validation.called_as("add_callback()"):
-            route = CallbackResponse(
-                method,
-                url,
-                callback,
-                content_type=content_type,
-                match_querystring=match_querystring,
-                match=match,
-            )
+        route = CallbackResponse(
+            method,
+            url,
+            callback,
+            content_type=content_type,
+            match_querystring=match_querystring,
+            match=match,
+            _where="add_callback()",
+        )
         with self._thread_lock:
             return self._registry.add(route)
 
@@ -276,8 +290,7 @@ class Mock:
         if isinstance(method_or_response, BaseResponse):
             probe = method_or_response
         else:
-            with validation.called_as("remove()"):
-                probe = BaseResponse(method_or_response, url)  # type: ignore[arg-type]  # checked inside
+            probe = BaseResponse(method_or_response, url, _where="remove()")  # type: ignore[arg-type]  # checked inside
         with self._thread_lock:
             return self._registry.remove(probe)
 
@@ -340,7 +353,15 @@ class Mock:
         Differs: the registry class and passthru prefixes given to the constructor are kept
         (API.md §5 row 2).
         """
-        self._registry = self._registry_class()
+        registry = self._registry
+        if (
+            registry.registered
+            or registry._used
+            or type(registry) is not FirstMatchRegistry  # a custom one may keep more state
+            or self._registry_class is not FirstMatchRegistry
+            or not registry._index_valid
+        ):
+            self._registry = self._registry_class()  # an empty built-in one is as good as new
         self._calls.reset()
         self.passthru_prefixes = self._initial_prefixes
 

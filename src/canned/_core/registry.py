@@ -109,8 +109,8 @@ class FirstMatchRegistry:
     # -- the index -------------------------------------------------------------------------
 
     def _index_route(self, route: BaseResponse) -> None:
-        if id(route) not in self._order:
-            self._order[id(route)] = next(self._counter)
+        """File `route` under its method and URL key (regex routes: in `_patterns`); its place
+        in `_order` is given by the caller."""
         key = route.url_key
         if key is None:
             self._patterns.append(route)
@@ -205,13 +205,16 @@ class FirstMatchRegistry:
 
     def add(self, response: BaseResponse) -> BaseResponse:
         """Register `response`; an instance already registered is registered as a deep copy."""
-        self._ensure_index()
-        if id(response) in self._order:
+        if not self._index_valid:
+            self._ensure_index()
+        order = self._order
+        if id(response) in order:
             # responses #479: a re-added instance is registered as a copy, with no calls of its own
             response = copy.deepcopy(response)
             response._calls = None
             response._served = 0
         list.append(self._responses, response)
+        order[id(response)] = next(self._counter)
         self._index_route(response)
         return response
 

@@ -36,6 +36,14 @@ CONTENT_TYPE_TWICE: Final = (
 
 
 _CALLS_MADE: Final = threading.Lock()
+# The methods routes are usually registered with, spelled as given -> as stored.
+_METHODS: Final = {
+    spelling: name
+    for name in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT")
+    for spelling in (name, name.lower())
+}
+# One shared header tuple per default Content-Type: most routes answer with one of a few.
+_CONTENT_TYPES: dict[str | None, tuple[tuple[str, str], ...]] = {}
 
 
 class FalseBool:
@@ -55,6 +63,18 @@ _UNSET: Final = _Unset()
 
 def _has_content_type(headers: Sequence[tuple[str, str]]) -> bool:
     return any(name.lower() == "content-type" for name, _ in headers)
+
+
+def _content_type_pair(content_type: str | None) -> tuple[tuple[str, str], ...]:
+    """`(("Content-Type", content_type),)`, shared for the usual types; `()` for None."""
+    if content_type is None:
+        return ()
+    pair = _CONTENT_TYPES.get(content_type)
+    if pair is None:
+        pair = (("Content-Type", content_type),)
+        if len(_CONTENT_TYPES) < 64:  # a few types recur; odd ones are not kept
+            _CONTENT_TYPES[content_type] = pair
+    return pair
 
 
 def check_body(where: str, body: Any) -> Body | BaseException:
@@ -89,6 +109,13 @@ class BaseResponse:
     content_type: str | None = None
     headers: Any = None
     stream: bool | None = False
+    _key_of: URL | None = None  # the `url` that `_key` was worked out for
+    _key: urls.URLKey | None = None
+    # Defaults live on the class and a route stores only what differs from them: registration
+    # runs once per route, and suites register thousands.
+    match_querystring: bool = False
+    _calls: CallList | None = None  # made on the first call: most routes are never called
+    _served: int = 0  # answers handed out; the registry's sequencing reads it under the lock
 
     def __init__(
         self,
@@ -98,28 +125,61 @@ class BaseResponse:
         match: Sequence[Matcher] = (),
         *,
         passthrough: bool = False,
+        _where: str | None = None,
     ) -> None:
-        where = validation.where_for(type(self))
-        self.method: str = validation.check_method(where, method)
-        checked = validation.check_url(where, url)
+        self._init_route(method, url, match_querystring, match, passthrough, _where)
+
+    def _init_route(
+        self,
+        method: Any,
+        url: Any,
+        match_querystring: Any,
+        match: Any,
+        passthrough: Any,
+        where: str | None,
+    ) -> None:
+        """Check and keep what every route has. `where` names the public call an error blames
+        ("add()"); None blames the constructor.
+
+        Registration runs once per route and suites register thousands: the usual arguments (a
+        known method, a plain URL, no matchers) take the short branches.
+        """
+        self.method: str = _METHODS.get(method) if type(method) is str else None  # type: ignore[assignment]  # checked next
+        if self.method is None:
+            self.method = validation.check_method(self._blame(where), method)
+        if type(url) is not str:
+            url = validation.check_url(self._blame(where), url)  # a regex or a str subclass
         query = ""
-        if isinstance(checked, str):
-            self.url: URL = urls.with_default_path(checked)
-            parsed = urls.parse_url(checked)  # cached by check_url: the same key as self.url's
-            query = parsed.query
-            self.__dict__["_url_key"] = (self.url, parsed.key)  # what `url_key` would compute
+        if isinstance(url, str):
+            try:
+                key, query, _ = urls.split_url(url)
+            except ValueError:
+                validation.check_url(self._blame(where), url)  # raises the message for it
+                raise
+            if key.path == "/":
+                url = urls.with_default_path(url)  # "https://host" is registered as ".../"
+            self._key_of = url  # `url_key` is `_key` while `url` is still this string
+            self._key = key
+        self.url: URL = url
+        if match == () or (type(match) is list and not match):
+            self.match: tuple[Matcher, ...] = ()
         else:
-            self.url = checked
-        self.match: tuple[Matcher, ...] = validation.check_matchers(where, match)
-        self.match_querystring: bool = self._should_match_querystring(match_querystring, query)
-        if self.match_querystring and isinstance(self.url, str):
+            self.match = validation.check_matchers(self._blame(where), match)
+        if (
+            query != ""  # a regex URL has none
+            if match_querystring is None
+            else self._should_match_querystring(match_querystring, query)
+        ):
             from canned._core.matching import query_string_matcher
 
+            self.match_querystring = True
             self.match = (*self.match, query_string_matcher(query))
-        self.passthrough = validation.check_bool(where, "passthrough", passthrough)
-        self._calls: CallList | None = None  # made on the first call: most routes in a big
-        # registry are never called
-        self._served = 0  # answers handed out; the registry's sequencing reads it under the lock
+        if passthrough is not False:
+            self.passthrough = validation.check_bool(self._blame(where), "passthrough", passthrough)
+
+    def _blame(self, where: str | None) -> str:
+        """The public call an argument error names: `where` if given, else `ClassName()`."""
+        return where or validation.class_call(type(self))
 
     def _should_match_querystring(self, given: Any, query: str) -> bool:
         if isinstance(given, FalseBool):
@@ -153,12 +213,11 @@ class BaseResponse:
     @property
     def url_key(self) -> urls.URLKey | None:
         """The normalised URL without query for a string URL; None for a regex."""
-        cached = self.__dict__.get("_url_key")
-        if cached is not None and cached[0] is self.url:
-            return cached[1]  # type: ignore[no-any-return]  # (url, key) cached below
-        key = None if isinstance(self.url, re.Pattern) else urls.parse_url(self.url).key
-        self.__dict__["_url_key"] = (self.url, key)
-        return key
+        url = self.url
+        if self._key_of is not url:  # first use, or `url` was changed
+            self._key = None if isinstance(url, re.Pattern) else urls.parse_url(url).key
+            self._key_of = url
+        return self._key
 
     @property
     def is_prefix(self) -> bool:
@@ -271,7 +330,7 @@ class BaseResponse:
         """The default Content-Type, unless the headers give one (API.md §5 row 4: only one)."""
         if self.content_type is None or _has_content_type(headers):
             return ()
-        return (("Content-Type", self.content_type),)
+        return _content_type_pair(self.content_type)
 
 
 class Response(BaseResponse):
@@ -280,6 +339,8 @@ class Response(BaseResponse):
     Differs: `json=` together with `body=` is a `ValueError` (responses: a bare assert); a
     Content-Type given in `headers` in any case or form replaces the default, so it is sent once.
     """
+
+    stream: bool | None = None
 
     def __init__(
         self,
@@ -292,46 +353,61 @@ class Response(BaseResponse):
         stream: bool | None = None,
         content_type: Any = _UNSET,
         auto_calculate_content_length: bool = False,
-        **kwargs: Any,
+        *,
+        match_querystring: Any = None,
+        match: Sequence[Matcher] = (),
+        passthrough: bool = False,
+        _where: str | None = None,
     ) -> None:
-        where = validation.where_for(type(self))
-        super().__init__(method, url, **kwargs)
-        self.status: int = validation.check_status(where, status)
-        header_pairs = validation.check_headers(where, headers)
+        where = _where  # the public call an error blames; None: `Response()`
+        self._init_route(method, url, match_querystring, match, passthrough, where)
+        if type(status) is not int or not 100 <= status <= 599:
+            status = validation.check_status(self._blame(where), status)
+        self.status: int = status
+        pairs = () if headers is None else validation.check_headers(self._blame(where), headers)
         if json is not None:
             if body not in ("", b""):
-                raise ValueError(f"{where}: pass json= or body=, not both")
-            body = validation.check_json(where, json)
+                raise ValueError(f"{self._blame(where)}: pass json= or body=, not both")
+            body = validation.check_json(self._blame(where), json)
         self.body: Any = body
-        self._body = check_body(where, body)
+        if type(body) is bytes:
+            self._body: Body | BaseException = body
+        elif type(body) is str and body.isascii():
+            self._body = body.encode("ascii")
+        else:
+            self._body = check_body(self._blame(where), body)
         if stream is not None:
             warn_deprecated(STREAM_DEPRECATED)
-        self.stream = stream
+            self.stream = stream
         if content_type is _UNSET:
             if json is not None:
                 content_type = "application/json"
-            elif (
-                isinstance(body, str)
-                and not body.isascii()
-                and any(ord(char) > 128 for char in body)
-            ):
+            elif isinstance(body, str) and not body.isascii() and any(ord(c) > 128 for c in body):
                 content_type = "text/plain; charset=utf-8"
             else:
                 content_type = "text/plain"
-        elif _has_content_type(header_pairs):
+        elif _has_content_type(pairs):
             raise RuntimeError(CONTENT_TYPE_TWICE)
-        if content_type is not None and not isinstance(content_type, str):
-            validation.reject(where, "content_type", "a str or None", content_type)
+        if content_type is not None and type(content_type) is not str:
+            validation.reject(self._blame(where), "content_type", "a str or None", content_type)
         self.content_type = content_type
-        self.headers = headers
-        self.auto_calculate_content_length = validation.check_bool(
-            where, "auto_calculate_content_length", auto_calculate_content_length
-        )
-        self._header_pairs = self._content_type_header(header_pairs) + header_pairs
+        if headers is not None:
+            self.headers = headers
+        if auto_calculate_content_length is not False:
+            self.auto_calculate_content_length = validation.check_bool(
+                self._blame(where), "auto_calculate_content_length", auto_calculate_content_length
+            )
+        if not pairs:  # the usual case: one shared ("Content-Type", ...) pair
+            shared = _CONTENT_TYPES.get(content_type)
+            self._header_pairs = shared or _content_type_pair(content_type)
+        elif content_type is None or not _has_content_type(pairs):
+            self._header_pairs = _content_type_pair(content_type) + pairs
+        else:
+            self._header_pairs = pairs
         if (
             auto_calculate_content_length
             and isinstance(self._body, bytes)
-            and not any(name.lower() == "content-length" for name, _ in header_pairs)
+            and not any(name.lower() == "content-length" for name, _ in pairs)
         ):
             self._header_pairs += (("Content-Length", str(len(self._body))),)
 
@@ -372,8 +448,8 @@ class CallbackResponse(BaseResponse):
         content_type: str | None = "text/plain",
         **kwargs: Any,
     ) -> None:
-        where = validation.where_for(type(self))
         super().__init__(method, url, **kwargs)
+        where = self._blame(kwargs.get("_where"))
         validation.check_callable(where, "callback", callback)
         self.callback = callback
         if stream is not None:

@@ -18,8 +18,11 @@ DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 # RFC 3986 unreserved characters: "%41" and "A" are the same URL, so escapes of these are decoded.
 _UNRESERVED: Final = frozenset(string.ascii_letters + string.digits + "-._~")
 _PLAIN_PATH: Final = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*\Z")
+# scheme://host[:port]/path?query#fragment with an ASCII host and a path that needs no encoding:
+# what nearly every URL is, split by one match; anything else goes through urlsplit.
 _SIMPLE_URL: Final = re.compile(
-    r"([A-Za-z][A-Za-z0-9+.-]*)://([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?(/[^?#]*)?(?:\?([^#]*))?(?:#(.*))?\Z",
+    r"([A-Za-z][A-Za-z0-9+.-]*)://([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?"
+    r"(/[A-Za-z0-9/:@!$&'()*+,;=._~-]*)?(?:\?([^#]*))?(?:#(.*))?\Z",
     re.DOTALL,
 )
 _ESCAPE: Final = re.compile(r"%([0-9A-Fa-f]{2})")
@@ -96,25 +99,31 @@ def normalise_host(host: str) -> str:
         return quote(host, safe="")
 
 
-@lru_cache(maxsize=4096)
-def parse_url(url: str) -> ParsedURL:
-    """Split and normalise `url`; a default port is dropped and an empty path becomes "/".
+_tuple_new: Final = tuple.__new__
 
-    Cached: a test suite asks for the same few URLs over and over.
+
+def split_url(url: str) -> tuple[URLKey, str, str]:
+    """Split and normalise `url` into its key, query and fragment; a default port is dropped
+    and an empty path becomes "/". Each route splits its URL once, with no cache.
 
     Raises:
         ValueError: the URL has no scheme or host, or a port that is not a number.
     """
     simple = _SIMPLE_URL.match(url)
-    if simple is not None:  # scheme://host[:port]/path without user info or IPv6: no urlsplit
+    if simple is not None:
         scheme, host, port_text, path, query, fragment = simple.groups()
-        scheme, host = scheme.lower(), normalise_host(host)
+        scheme = scheme.lower()
         port = int(port_text) if port_text else None
         if port is not None and DEFAULT_PORTS.get(scheme) == port:
             port = None
-        return ParsedURL(
-            URLKey(scheme, host, port, normalise_path(path or "")), query or "", fragment or ""
-        )
+        if path is None:
+            path = "/"
+        elif "/." in path:
+            path = remove_dot_segments(path)
+        # tuple.__new__ makes the NamedTuple without a Python-level call: this runs per route
+        # and per new request URL. The host is ASCII here (the pattern says so): lower-cased only.
+        key = _tuple_new(URLKey, (scheme, host.lower(), port, path))
+        return key, query or "", fragment or ""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if not scheme or not parts.netloc:
@@ -126,7 +135,18 @@ def parse_url(url: str) -> ParsedURL:
     if port is not None and DEFAULT_PORTS.get(scheme) == port:
         port = None
     key = URLKey(scheme, host, port, normalise_path(parts.path))
-    return ParsedURL(key, parts.query, parts.fragment)
+    return key, parts.query, parts.fragment
+
+
+@lru_cache(maxsize=4096)
+def parse_url(url: str) -> ParsedURL:
+    """`split_url` as a `ParsedURL`, cached: a test suite asks for the same few URLs over and
+    over.
+
+    Raises:
+        ValueError: the URL has no scheme or host, or a port that is not a number.
+    """
+    return _tuple_new(ParsedURL, split_url(url))
 
 
 def with_default_path(url: str) -> str:

@@ -10,45 +10,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from contextvars import ContextVar
 from typing import Any, NoReturn
 
 from canned._core.urls import parse_url
 
-_caller: ContextVar[str | None] = ContextVar("canned_caller", default=None)
-
-
-class called_as:  # used as a context manager, named like one
-    """Name the public call (`add()`) that errors raised inside should blame.
-
-    A class, not `@contextmanager`: it runs on every registration and is three times cheaper.
-    """
-
-    __slots__ = ("name", "token")
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __enter__(self) -> None:
-        self.token = _caller.set(self.name)
-
-    def __exit__(self, *exc_info: object) -> None:
-        _caller.reset(self.token)
-
-
-def where(default: str) -> str:
-    """The public call being checked: the one named by `called_as`, else `default`."""
-    return _caller.get() or default
-
-
 _CLASS_CALLS: dict[type, str] = {}
 
 
-def where_for(cls: type) -> str:
-    """`where` for a constructor: the call named by `called_as`, else `ClassName()`."""
-    named = _caller.get()
-    if named:
-        return named
+def class_call(cls: type) -> str:
+    """How errors name a constructor call: `ClassName()`."""
     call = _CLASS_CALLS.get(cls)
     if call is None:
         call = _CLASS_CALLS[cls] = f"{cls.__name__}()"
