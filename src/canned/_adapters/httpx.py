@@ -95,7 +95,7 @@ class HttpxAdapter:
         return self.module
 
     def install(self) -> None:
-        module = self._import()
+        module = self.module or self._import()
         if module is None:
             return
         self.sync_original = module.HTTPTransport.handle_request

@@ -8,6 +8,7 @@ over a real `urllib3.HTTPResponse`), and urllib3 `Retry` emulated without sleepi
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import AsyncIterable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Callable, Final
@@ -56,6 +57,29 @@ class _Empty:
 
 
 _EMPTY: Final = _Empty()
+
+
+class _NoBuffer:
+    """urllib3 2's read buffer for a response whose body was handed over: its source is
+    `_EMPTY`, so nothing is ever buffered. Holds no state, so one instance serves every
+    answer; each of urllib3's own buffers weighs about 1.5 KB, which the call log would keep
+    for every answer."""
+
+    def __len__(self) -> int:
+        return 0
+
+    def put(self, data: bytes) -> None:
+        if data:  # cannot happen while the source is `_EMPTY`; said loudly if it ever does
+            raise RuntimeError("canned: a handed-over response was given bytes to buffer")
+
+    def get(self, n: int) -> bytes:
+        return b""
+
+    def get_all(self) -> bytes:
+        return b""
+
+
+_NO_BUFFER: Final = _NoBuffer()
 
 
 class _ChunkedSource:
@@ -239,7 +263,10 @@ def to_native(
     method = prepared.method or "GET"
     if not _is_handed_over(reply, method, bool(kwargs.get("stream"))):
         return adapter.build_response(prepared, _raw_response(reply, method))
-    response = adapter.build_response(prepared, _raw_response(reply, method, handed_over=True))
+    raw = _raw_response(reply, method, handed_over=True)
+    if hasattr(raw, "_decoded_buffer"):  # urllib3 2 (1.26 has no such buffer)
+        raw._decoded_buffer = _NO_BUFFER
+    response = adapter.build_response(prepared, raw)
     _hand_over_content(response, reply.body)  # type: ignore[arg-type]  # bytes, checked above
     return response
 
@@ -263,7 +290,8 @@ def on_request(
     response = mock.settle(outcome, response)  # Any: response_callback may replace it
     # The view served matching; the call log keeps the PreparedRequest (with `params` and
     # `req_kwargs`) and `view_of` rebuilds a view if one is asked for later.
-    prepared.__dict__.pop(VIEW_ATTRIBUTE, None)
+    with contextlib.suppress(AttributeError):  # not `__dict__.pop`: that would make a dict
+        delattr(prepared, VIEW_ATTRIBUTE)
     retries = retries or adapter.max_retries
     method = prepared.method or "GET"
     if not (
@@ -285,6 +313,8 @@ def on_request(
 
 def send_kwargs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
     """`send`'s positional arguments by name (responses #642)."""
+    if not args:
+        return kwargs  # what Session.send passes: all by keyword
     named = dict(zip(SEND_ARGUMENTS, args))
     named.update(kwargs)
     return named

@@ -9,11 +9,11 @@ Must not import an HTTP client: client-specific extras live in `canned._compat`.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import functools
 import logging
 import re
-import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -165,7 +165,7 @@ class Mock:
         self._registry = registry()
         self._calls = CallList()
         # Re-entrant: a custom matcher or registry that registers routes must not deadlock.
-        self._thread_lock = threading.RLock()
+        self._thread_lock = _thread.RLock()  # threading.RLock() is a Python call around it
         self._frames: list[_Frame | None] = []
 
     @staticmethod

@@ -21,14 +21,14 @@ IndexKey = tuple[str, urls.URLKey]
 
 
 class _RouteList(list[BaseResponse]):
-    """The live `registered` list: mutations made by users through it invalidate the index."""
+    """The live `registered` list: it counts the changes users make through it, and the
+    registry rebuilds its index when the count moved (a counter, not a reference back to the
+    registry: no cycle, so a mock is freed without waiting for the garbage collector)."""
 
-    def __init__(self, owner: FirstMatchRegistry) -> None:
-        super().__init__()
-        self.owner = owner
+    changes = 0
 
     def _dirty(self) -> None:
-        self.owner._index_valid = False
+        self.changes += 1
 
     def append(self, item: BaseResponse) -> None:
         super().append(item)
@@ -85,13 +85,18 @@ class FirstMatchRegistry:
     """
 
     def __init__(self) -> None:
-        self._responses = _RouteList(self)
+        self._responses = _RouteList()
         self._index: dict[IndexKey, list[BaseResponse]] = {}
         self._patterns: list[BaseResponse] = []
         self._order: dict[int, int] = {}
         self._counter = itertools.count()
-        self._index_valid = True
+        self._indexed = 0  # the list's `changes` that the index reflects
         self._used: list[BaseResponse] = []  # routes sequencing took out, for the diagnosis
+
+    @property
+    def _index_valid(self) -> bool:
+        """Whether the index matches the live list (no change was made to it from outside)."""
+        return self._responses.changes == self._indexed
 
     @property
     def registered(self) -> list[BaseResponse]:
@@ -103,7 +108,7 @@ class FirstMatchRegistry:
         self._index.clear()
         self._patterns.clear()
         self._order.clear()
-        self._index_valid = True
+        self._indexed = self._responses.changes
         self._used.clear()
 
     # -- the index -------------------------------------------------------------------------
@@ -130,14 +135,14 @@ class FirstMatchRegistry:
 
     def _ensure_index(self) -> None:
         """Rebuild the index after the live list was changed from outside."""
-        if self._index_valid:
+        if self._responses.changes == self._indexed:
             return
         self._index, self._patterns = {}, []
         self._order = {id(route): position for position, route in enumerate(self._responses)}
         self._counter = itertools.count(len(self._responses))
         for route in self._responses:
             self._index_route(route)
-        self._index_valid = True
+        self._indexed = self._responses.changes
 
     def _pop(self, route: BaseResponse) -> None:
         """Remove one route from the live list and the index."""
@@ -205,7 +210,7 @@ class FirstMatchRegistry:
 
     def add(self, response: BaseResponse) -> BaseResponse:
         """Register `response`; an instance already registered is registered as a deep copy."""
-        if not self._index_valid:
+        if self._responses.changes != self._indexed:
             self._ensure_index()
         order = self._order
         if id(response) in order:

@@ -99,7 +99,7 @@ class Request:
     def parsed_url(self) -> urls.ParsedURL:
         return urls.parse_url(self.url)
 
-    @property
+    @cached_property
     def parsed_url_is_valid(self) -> bool:
         try:
             self.parsed_url  # noqa: B018  # parsing is the check
@@ -127,6 +127,8 @@ class Request:
     @cached_property
     def params(self) -> dict[str, str | list[str]]:
         """The query as `{key: value}`, `{key: [values]}` for repeated keys (every value kept)."""
+        if not self.query:
+            return {}  # most requests have none: nothing to split
         return urls.group_pairs(self.query_pairs)
 
     @cached_property

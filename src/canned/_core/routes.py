@@ -254,7 +254,12 @@ class BaseResponse:
         view = view_of(request)
         if view.method != self.method:
             return False, self._method_mismatch(view) if explain else ""
-        if not self._url_matches(view, beneath=beneath):
+        key = self._key
+        if beneath or key is None or self._key_of is not self.url or not view.parsed_url_is_valid:
+            url_matches = self._url_matches(view, beneath=beneath)
+        else:  # the usual case, inline: a string URL whose key is worked out
+            url_matches = view.parsed_url.key == key
+        if not url_matches:
             return False, self._url_mismatch(view) if explain else ""
         for matcher in self.match:
             if not explain and getattr(matcher, "explains_lazily", False):
