@@ -265,7 +265,7 @@ def to_native(
         return adapter.build_response(prepared, _raw_response(reply, method))
     raw = _raw_response(reply, method, handed_over=True)
     if hasattr(raw, "_decoded_buffer"):  # urllib3 2 (1.26 has no such buffer)
-        raw._decoded_buffer = _NO_BUFFER
+        raw._decoded_buffer = _NO_BUFFER  # type: ignore[assignment]  # duck-typed, stateless
     response = adapter.build_response(prepared, raw)
     _hand_over_content(response, reply.body)  # type: ignore[arg-type]  # bytes, checked above
     return response
