@@ -137,6 +137,30 @@ def test_a_read_answer_leaves_nothing_in_raw(mock: canned.RequestsMock) -> None:
     assert (answer.content, answer.raw.read()) == (b"abc", b"")
 
 
+def test_a_read_answers_raw_stays_empty_however_it_is_read(mock: canned.RequestsMock) -> None:
+    # answers whose body was handed over share one stateless read buffer: reading one, in any
+    # way, leaves every other as it was
+    mock.add(canned.GET, URL, body=b"abc")
+    answers = [requests.get(URL) for _ in range(3)]
+    for answer in answers:
+        assert answer.raw.read(2) == b""
+        assert list(answer.raw.stream(2)) == []
+        assert (answer.raw.read1(2), answer.raw.read1()) == (b"", b"")
+        assert answer.raw.read() == b""
+    assert [answer.content for answer in answers] == [b"abc"] * 3
+    with requests.get(URL, stream=True) as streamed:  # a streamed answer reads its own body
+        assert streamed.raw.read(2) == b"ab"
+    mock.head(URL)
+    assert requests.head(URL).raw.read1() == b""
+
+
+def test_raw_read1_gives_chunks_as_they_come(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body=iter([b"abc", b"defg"]))
+    with requests.get(URL, stream=True) as answer:
+        pieces = [answer.raw.read1(2), answer.raw.read1(), answer.raw.read1(), answer.raw.read()]
+    assert pieces == [b"ab", b"c", b"defg", b""]
+
+
 def test_answers_share_the_routes_bytes_instead_of_copying_them(mock: canned.RequestsMock) -> None:
     body = b"z" * 1_000_000
     mock.add(canned.GET, URL, body=body)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from typing import Any
 
 import pytest
@@ -95,3 +97,18 @@ def test_a_response_callback_returning_junk_is_named() -> None:
         with pytest.raises(TypeError, match=r"^response_callback .*junk must return a Response"):
             requests.get(URL)
         assert isinstance(mock.calls[0].response, TypeError)
+
+
+def test_a_mock_and_its_routes_are_freed_when_dropped_without_the_garbage_collector() -> None:
+    # a reference cycle would keep every mock of a long suite until the collector ran
+    gc.disable()
+    try:
+        mock = canned.RequestsMock(assert_all_requests_are_fired=False)
+        with mock:
+            route = mock.add(canned.GET, URL, body="x")
+            requests.get(URL)
+        refs = [weakref.ref(mock), weakref.ref(route), weakref.ref(mock.get_registry())]
+        del mock, route
+        assert [ref() for ref in refs] == [None, None, None]
+    finally:
+        gc.enable()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import requests
 
 import canned
 from canned import CallbackResponse, Response
+from canned._core import urls as canned_urls
 
 URL = "http://e.test/a"
 
@@ -38,6 +40,14 @@ def mock() -> canned.RequestsMock:
         (lambda m: m.add("GET", URL, match=["x"]), TypeError, "add(): each matcher in match must be callable (request) -> (bool, str), got 'x' (str)"),
         (lambda m: m.add("GET", URL, content_type=3), TypeError, "add(): content_type must be a str or None, got 3 (int)"),
         (lambda m: m.add("GET", URL, nonsense=1), TypeError, "unexpected keyword argument 'nonsense'"),
+        (lambda m: m.add("GET", URL, passthrough=1), TypeError, "add(): passthrough must be True or False, got 1 (int)"),
+        (lambda m: m.add("GET", URL, auto_calculate_content_length="yes"), TypeError, "add(): auto_calculate_content_length must be True or False, got 'yes' (str)"),
+        (lambda m: m.add("", URL), TypeError, "add(): method must be an HTTP method string such as 'GET', got '' (str)"),
+        (lambda m: m.upsert("GET", URL, status="1"), TypeError, "upsert(): status must be an int from 100 to 599, got '1' (str)"),
+        (lambda m: m.replace("GET", 7), TypeError, "replace(): url must be a URL string or a compiled regex, got 7 (int)"),
+        (lambda m: m.remove(7, URL), TypeError, "remove(): method must be an HTTP method string such as 'GET', got 7 (int)"),
+        (lambda m: m.add(canned.Response("GET", URL, status=0)), ValueError, "Response(): status must be an int from 100 to 599, got 0 (int)"),
+        (lambda m: m.add(canned.CallbackResponse("GET", "x", callback=print)), ValueError, "CallbackResponse(): url must be an absolute URL"),
         (lambda m: m.add_callback("GET", URL, callback="nope"), TypeError, "add_callback(): callback must be callable, got 'nope' (str)"),
         (lambda m: m.add_passthru(5), TypeError, "add_passthru(): prefix must be a non-empty URL prefix string or a compiled regex, got 5 (int)"),
         (lambda m: m.assert_call_count(URL, "1"), TypeError, "assert_call_count(): count must be an int, got '1' (str)"),
@@ -158,3 +168,39 @@ def test_a_callbacks_content_type_header_replaces_the_registered_one(headers: An
     route = CallbackResponse("GET", URL, lambda r: (200, headers, "x"), content_type="a/b")
     reply = route.get_response(object())
     assert [value for name, value in reply.headers if name.lower() == "content-type"] == ["x/y"]
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("GET", "GET"),
+        ("get", "GET"),
+        (" Post ", "POST"),
+        ("propfind", "PROPFIND"),
+        ("M-SEARCH", "M-SEARCH"),
+    ],
+)
+def test_a_method_is_stored_upper_cased_and_answers_in_any_case(
+    mock: canned.RequestsMock, given: str, stored: str
+) -> None:
+    route = mock.add(given, URL, body="ok")
+    assert route.method == stored
+    with mock:
+        assert requests.request(stored.lower(), URL).text == "ok"
+
+
+def test_the_defaults_a_route_does_not_store_read_as_responses_gives_them() -> None:
+    plain = canned.Response("GET", URL)
+    assert (plain.stream, plain.headers, plain.auto_calculate_content_length) == (None, None, False)
+    assert (plain.match_querystring, plain.passthrough, plain.call_count) == (False, False, 0)
+    assert (plain.body, plain.content_type) == ("", "text/plain")
+    base = canned.BaseResponse("GET", URL)
+    assert (base.stream, base.passthrough, base.match_querystring) == (False, False, False)
+
+
+def test_a_route_whose_url_is_changed_answers_at_the_new_url_only() -> None:
+    route = canned.Response("GET", URL)
+    route.url = "https://other.example.test/b"
+    assert route.url_key == canned_urls.parse_url("https://other.example.test/b").key
+    assert route.matches(SimpleNamespace(method="GET", url=route.url, headers={}, body=None))[0]
+    assert not route.matches(SimpleNamespace(method="GET", url=URL, headers={}, body=None))[0]

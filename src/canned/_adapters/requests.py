@@ -49,6 +49,8 @@ class _Empty:
     def read(self, amount: int | None = None) -> bytes:
         return b""
 
+    read1 = read
+
     def isclosed(self) -> bool:
         return True
 
@@ -93,6 +95,7 @@ class _ChunkedSource:
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self._chunks: Iterator[bytes] = iter(chunks)
         self._encoded = b""
+        self._pending = b""  # the rest of a chunk `read1` cut short
         self._done = False
         self.closed = False
         self.fp = self  # urllib3 reads chunked bodies through `fp.readline()`
@@ -125,13 +128,23 @@ class _ChunkedSource:
         return data
 
     def read(self, amount: int | None = None) -> bytes:
-        chunks = []
+        chunks = [self._pending]
+        self._pending = b""
         while not self._done and (chunk := self._next_chunk()) is not None:
             chunks.append(chunk)
         return b"".join(chunks)
 
+    def read1(self, amount: int | None = -1) -> bytes:
+        """The next chunk, or up to `amount` bytes of it (urllib3's `read1` asks for this)."""
+        data = self._pending or (None if self._done else self._next_chunk()) or b""
+        if amount is not None and 0 <= amount < len(data):
+            data, self._pending = data[:amount], data[amount:]
+        else:
+            self._pending = b""
+        return data
+
     def isclosed(self) -> bool:
-        return self.closed or (self._done and not self._encoded)
+        return self.closed or (self._done and not self._encoded and not self._pending)
 
     def close(self) -> None:
         self.closed = True

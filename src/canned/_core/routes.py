@@ -346,6 +346,7 @@ class Response(BaseResponse):
     """
 
     stream: bool | None = None
+    auto_calculate_content_length: bool = False
 
     def __init__(
         self,
