@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 from canned._core import validation
 from canned._core.mismatch import Mismatch, json_differences
-from canned._core.request import view_of
+from canned._core.request import NOT_JSON, view_of
 
 
 class Matcher(Protocol):
@@ -96,13 +96,13 @@ def json_params_matcher(params: Any, *, strict_match: bool = True) -> MatcherFun
                 return NO_MATCH  # the registry only asks whether: skip the text
             text = f"request.body doesn't match: {view.text} doesn't match None"
             return False, Mismatch(text, subject="json", differences=["body: expected none"])
-        if not view.has_json():
+        received = view._json  # parsed once per request, whichever route asks
+        if received is NOT_JSON:
             return False, Mismatch(
                 "request.body doesn't match: JSONDecodeError: Cannot parse request.body",
                 subject="json",
                 differences=["body: not JSON"],
             )
-        received = view.json
         if not strict_match:
             received = _filter_json(received, expected)
         if received == expected:

@@ -167,8 +167,14 @@ class FirstMatchRegistry:
         """responses' sequencing over the routes that could answer: the first match answers
         and stays; a second match means the first is used up (API.md §2.5)."""
         found = None
+        view = view_of(request)
+        method, key = view.method, view.key
         for route in routes:
-            ok, _ = route._matches(request, beneath=beneath, explain=False)
+            if not beneath and route._key == key and route._key_of is route.url:
+                # filed under this request's URL (the usual case): only method and matchers left
+                ok = route.method == method and route._matchers_pass(request)
+            else:
+                ok = route._matches(request, beneath=beneath, explain=False, view=view)[0]
             if not ok:
                 continue
             if found is None:

@@ -116,6 +116,8 @@ class BaseResponse:
     match_querystring: bool = False
     _calls: CallList | None = None  # made on the first call: most routes are never called
     _served: int = 0  # answers handed out; the registry's sequencing reads it under the lock
+    _quiet_of: Any = None  # the `match` that `_quiet` was made for
+    _quiet: tuple[tuple[Any, bool], ...] = ()  # (matcher, whether it takes `explain`)
 
     def __init__(
         self,
@@ -248,10 +250,14 @@ class BaseResponse:
         """`(True, "")`, or `(False, reason)` with the first reason this route does not answer."""
         return self._matches(request, beneath=False)
 
-    def _matches(self, request: Any, *, beneath: bool, explain: bool = True) -> tuple[bool, str]:
+    def _matches(
+        self, request: Any, *, beneath: bool, explain: bool = True, view: Request | None = None
+    ) -> tuple[bool, str]:
         """Whether this route answers; with `explain=False` (a registry looking for its route)
-        built-in matchers skip building the reason, which only a diagnosis shows."""
-        view = view_of(request)
+        built-in matchers skip building the reason, which only a diagnosis shows. `view` is
+        `request`'s view when the caller has it."""
+        if view is None:
+            view = view_of(request)
         if view.method != self.method:
             return False, self._method_mismatch(view) if explain else ""
         key = self._key
@@ -261,14 +267,26 @@ class BaseResponse:
             url_matches = view.parsed_url.key == key
         if not url_matches:
             return False, self._url_mismatch(view) if explain else ""
+        if not explain:
+            return self._matchers_pass(request), ""
         for matcher in self.match:
-            if not explain and getattr(matcher, "explains_lazily", False):
-                ok, reason = matcher(request, explain=False)  # type: ignore[call-arg]  # built-in
-            else:
-                ok, reason = matcher(request)
+            ok, reason = matcher(request)
             if not ok:
-                return False, as_mismatch(reason) if explain else ""
+                return False, as_mismatch(reason)
         return True, ""
+
+    def _matchers_pass(self, request: Any) -> bool:
+        """Whether every matcher passes, asked quietly: built-in matchers skip the reason."""
+        match = self.match
+        if self._quiet_of is not match:  # first use, or `match` was changed
+            self._quiet = tuple(
+                (matcher, getattr(matcher, "explains_lazily", False)) for matcher in match
+            )
+            self._quiet_of = match
+        for matcher, lazy in self._quiet:  # a plain loop: this runs per route and request
+            if not (matcher(request, False) if lazy else matcher(request))[0]:
+                return False
+        return True
 
     def mismatches(self, request: Any) -> list[Mismatch]:
         """Every reason this route does not answer `request` (empty when it does)."""
