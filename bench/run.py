@@ -1,6 +1,7 @@
 """canned's speed and memory against `responses` and the floors, interleaved in one run.
 
-Run: python bench/run.py [--rounds N]   (responses is measured when installed: extra `bench`)
+Run: python bench/run.py [--rounds N] [--only FIGURE]
+(responses is measured when installed: extra `bench`)
 
 Each round runs every contender's scenario once, in turn, so machine noise hits all of them
 alike; the table gives the median and min-max over rounds and the ratio to the reference
@@ -11,6 +12,7 @@ by machine, ratios much less.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import importlib.util
 import io
@@ -85,9 +87,18 @@ def per_call(function: Callable[[], Any], repeat: int) -> float:
 
 
 class Table:
-    def __init__(self) -> None:
+    def __init__(self, only: str = "") -> None:
         self.samples: dict[tuple[str, str], list[float]] = {}
         self.order: list[tuple[str, str]] = []
+        self.only = only
+
+    def wants(self, figure: str) -> bool:
+        return self.only.lower() in figure.lower()
+
+    def measure(self, figure: str, contender: str, run: Callable[[], float]) -> None:
+        """Run one sample of `figure` for `contender`, unless `--only` leaves it out."""
+        if self.wants(figure):
+            self.add(figure, contender, run())
 
     def add(self, figure: str, contender: str, value: float) -> None:
         key = (figure, contender)
@@ -262,6 +273,27 @@ def httpx_one_route(repeat: int) -> tuple[float, float] | None:
     return canned_time, floor_time
 
 
+def library_samples(
+    name: str, library: Any, repeat: int, ten_mb: bytes
+) -> list[tuple[str, Callable[[], float]]]:
+    """One round's samples for canned or responses, by figure."""
+    # responses needs ~0.5 s per request at 10,000 routes: sample it less
+    count = repeat if name == "canned" else 3
+    few = max(repeat // 10, 5)
+    return [
+        ("10 exact routes, per request", lambda: many_routes(library, 10, repeat)),
+        ("10,000 exact routes, per request", lambda: many_routes(library, 10_000, count)),
+        ("100 routes by query matcher, per request", lambda: matcher_routes(library, "query", few)),
+        ("100 routes by JSON matcher, per request", lambda: matcher_routes(library, "json", few)),
+        ("register a route (empty)", lambda: registering(library, 0, 1000)),
+        ("register a route (10,000 there)", lambda: registering(library, 10_000, 200)),
+        ("10 MB body read fully", lambda: big_body(library, ten_mb, 10)),
+        ("call log after 1,000 x 100 KB answers", lambda: call_log_memory(library)),
+        ("enter + exit, no routes", lambda: activation(library, 0, repeat)),
+        ("enter + exit, 10 routes", lambda: activation(library, 10, repeat)),
+    ]
+
+
 # -- the run -------------------------------------------------------------------------------------
 
 
@@ -269,6 +301,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=300, help="requests per sample")
+    parser.add_argument("--only", default="", help="measure only figures whose name has this")
     options = parser.parse_args()
     libraries: list[tuple[str, Any]] = [("canned", canned)]
     if HAS_RESPONSES:
@@ -277,59 +310,41 @@ def main() -> None:
         libraries.append(("responses", responses))
     else:
         print("responses is not installed: only canned and the floors are measured\n")
-    table = Table()
+    table = Table(options.only)
     repeat = options.repeat
     ten_mb = b"y" * 10_000_000
     for _ in range(options.rounds):
-        table.add(
-            "one route, per request", "floor:urllib3", floor_one_route(Urllib3Floor(), repeat)
-        )
-        table.add(
-            "one route, per request", "floor:prebuilt", floor_one_route(PrebuiltFloor(), repeat)
-        )
-        table.add("one route, per request", "canned", canned_one_route(repeat))
+        one = "one route, per request"
+        table.measure(one, "floor:urllib3", lambda: floor_one_route(Urllib3Floor(), repeat))
+        table.measure(one, "floor:prebuilt", lambda: floor_one_route(PrebuiltFloor(), repeat))
+        table.measure(one, "canned", lambda: canned_one_route(repeat))
         if HAS_RESPONSES:
-            table.add("one route, per request", "responses", responses_one_route(repeat))
+            table.measure(one, "responses", lambda: responses_one_route(repeat))
         for name, library in libraries:
-            table.add("10 exact routes, per request", name, many_routes(library, 10, repeat))
-            # responses needs ~0.5 s per request at 10,000 routes: sample it less
-            count = repeat if name == "canned" else 3
-            table.add("10,000 exact routes, per request", name, many_routes(library, 10_000, count))
-            table.add(
-                "100 routes by query matcher, per request",
-                name,
-                matcher_routes(library, "query", max(repeat // 10, 5)),
-            )
-            table.add(
-                "100 routes by JSON matcher, per request",
-                name,
-                matcher_routes(library, "json", max(repeat // 10, 5)),
-            )
-            table.add("register a route (empty)", name, registering(library, 0, 1000))
-            table.add("register a route (10,000 there)", name, registering(library, 10_000, 200))
-            table.add("10 MB body read fully", name, big_body(library, ten_mb, 10))
-            table.add("call log after 1,000 x 100 KB answers", name, call_log_memory(library))
-            table.add("enter + exit, no routes", name, activation(library, 0, repeat))
-            table.add("enter + exit, 10 routes", name, activation(library, 10, repeat))
-        table.add(
-            "10 MB body read fully", "floor:prebuilt", floor_one_route(PrebuiltFloor(ten_mb), 10)
+            for figure, run in library_samples(name, library, repeat, ten_mb):
+                table.measure(figure, name, run)
+        table.measure(
+            "10 MB body read fully",
+            "floor:prebuilt",
+            lambda: floor_one_route(PrebuiltFloor(ten_mb), 10),
         )
-        table.add(
+        table.measure(
             "call log after 1,000 x 100 KB answers",
             "floor:urllib3",
-            floor_call_log_memory(b"x" * 100_000),
+            lambda: floor_call_log_memory(b"x" * 100_000),
         )
-        table.add(
+        table.measure(
             "call log after 1,000 x 100 KB answers",
             "floor:objects",
-            floor_call_log_memory(b"x"),
+            lambda: floor_call_log_memory(b"x"),
         )
-        httpx_times = httpx_one_route(repeat)
-        if httpx_times is not None:
-            table.add("httpx one route, per request", "floor:MockTransport", httpx_times[1])
-            table.add("httpx one route, per request", "canned", httpx_times[0])
+        if table.wants("httpx one route, per request"):
+            httpx_times = httpx_one_route(repeat)
+            if httpx_times is not None:
+                table.add("httpx one route, per request", "floor:MockTransport", httpx_times[1])
+                table.add("httpx one route, per request", "canned", httpx_times[0])
     for name, _ in libraries:
-        table.add("import after requests", name, import_time(name))
+        table.measure("import after requests", name, functools.partial(import_time, name))
     micro, milli = ("us", 1e6), ("ms", 1e3)
     units = {
         "one route, per request": micro,
