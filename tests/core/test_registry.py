@@ -80,9 +80,15 @@ def test_the_index_finds_the_right_route_among_ten_thousand() -> None:
         (lambda live, extra: live.insert(0, extra), "inserted"),
         (lambda live, extra: live.__setitem__(0, extra), "inserted"),
         (lambda live, extra: live.append(extra), "original"),
+        (lambda live, extra: live.extend([extra]), "original"),
+        (lambda live, extra: live.__iadd__([extra]), "original"),
+        (lambda live, extra: live.remove(live[0]), None),
+        (lambda live, extra: live.__delitem__(0), None),
+        (lambda live, extra: (live.append(extra), live.reverse()), "inserted"),
+        (lambda live, extra: (live.append(extra), live.sort(key=lambda r: r.body)), "inserted"),
     ],
-    ids=["clear", "pop", "insert", "setitem", "append"],
-)
+    ids=["clear", "pop", "insert", "setitem", "append", "extend", "iadd", "remove", "delitem", "reverse", "sort"],
+)  # fmt: skip
 def test_changes_made_through_the_live_list_are_seen_by_find(
     change: object, expected_body: str | None
 ) -> None:
@@ -92,6 +98,13 @@ def test_changes_made_through_the_live_list_are_seen_by_find(
     change(registry.registered, extra)  # type: ignore[operator]
     route, _ = registry.find(get("http://e.test/a"))
     assert (route.body if route else None) == expected_body
+
+
+def test_a_route_added_after_a_change_through_the_live_list_is_found_with_the_rest() -> None:
+    registry = FirstMatchRegistry()
+    registry.registered.append(Response("GET", "http://e.test/a", body="listed"))
+    registry.add(Response("GET", "http://e.test/b", body="added"))
+    assert [registry.find(get(f"http://e.test/{p}"))[0].body for p in "ab"] == ["listed", "added"]  # type: ignore[union-attr]
 
 
 def test_adding_a_registered_instance_again_registers_a_copy() -> None:

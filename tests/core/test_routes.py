@@ -204,3 +204,15 @@ def test_a_route_whose_url_is_changed_answers_at_the_new_url_only() -> None:
     assert route.url_key == canned_urls.parse_url("https://other.example.test/b").key
     assert route.matches(SimpleNamespace(method="GET", url=route.url, headers={}, body=None))[0]
     assert not route.matches(SimpleNamespace(method="GET", url=URL, headers={}, body=None))[0]
+
+
+def test_a_str_subclass_url_is_registered_and_answers_like_its_text(
+    mock: canned.RequestsMock,
+) -> None:
+    class Url(str):
+        pass
+
+    route = mock.add("GET", Url("https://E.test"), body="ok")
+    assert route.url == "https://E.test/"
+    with mock:
+        assert requests.get("https://e.test/").text == "ok"

@@ -170,7 +170,7 @@ class BaseResponse:
         if (
             query != ""  # a regex URL has none
             if match_querystring is None
-            else self._should_match_querystring(match_querystring, query)
+            else self._should_match_querystring(match_querystring)
         ):
             from canned._core.matching import query_string_matcher
 
@@ -183,16 +183,12 @@ class BaseResponse:
         """The public call an argument error names: `where` if given, else `ClassName()`."""
         return where or validation.class_call(type(self))
 
-    def _should_match_querystring(self, given: Any, query: str) -> bool:
+    def _should_match_querystring(self, given: Any) -> bool:
+        """Whether `match_querystring=given` (deprecated; not None) asks to match the query."""
         if isinstance(given, FalseBool):
             return False
-        if given is not None:
-            warn_deprecated(MATCH_QUERYSTRING_DEPRECATED)
-        if not isinstance(self.url, str):
-            return False  # ignored for regex URLs, as in responses
-        if given is None:
-            return bool(query)
-        return bool(given)
+        warn_deprecated(MATCH_QUERYSTRING_DEPRECATED)
+        return isinstance(self.url, str) and bool(given)  # ignored for regex URLs, as in responses
 
     # -- identity ---------------------------------------------------------------------------
 
