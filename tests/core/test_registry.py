@@ -222,3 +222,18 @@ def test_a_custom_registry_overrides_find() -> None:
     registry.add(Response("GET", "http://e.test/a", body="1"))
     last = registry.add(Response("GET", "http://e.test/a", body="2"))
     assert registry.find(get("http://e.test/a"))[0] is last
+
+
+def test_a_route_class_that_overrides_matches_decides_for_any_url() -> None:
+    class UnderX(Response):  # answers any method and host, for paths under /x
+        def matches(self, request: object) -> tuple[bool, str]:
+            return "/x" in getattr(request, "url", ""), "not under /x"
+
+    registry = FirstMatchRegistry()
+    registry.add(Response("GET", "http://e.test/a", body="exact"))
+    under_x = registry.add(UnderX("GET", "http://e.test/x/registered", body="any"))
+    assert registry.find(get("http://e.test/a"))[0].body == "exact"  # type: ignore[union-attr]
+    assert registry.find(get("http://other.test/x/1", "POST"))[0] is under_x
+    assert registry.find(get("http://e.test/b")) == (None, ["URL does not match", "not under /x"])
+    assert registry.remove(under_x) == [under_x]
+    assert registry.find(get("http://other.test/x/1"))[0] is None

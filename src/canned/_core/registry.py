@@ -117,14 +117,17 @@ class FirstMatchRegistry:
         """File `route` under its method and URL key (regex routes: in `_patterns`); its place
         in `_order` is given by the caller."""
         key = route.url_key
-        if key is None:
-            self._patterns.append(route)
+        if key is None or route._decides_itself:
+            self._patterns.append(route)  # tried for every request, in registration order
         else:
             self._index.setdefault((route.method, key), []).append(route)
 
     def _unindex_route(self, route: BaseResponse) -> None:
         key = route.url_key
-        bucket = self._patterns if key is None else self._index.get((route.method, key), [])
+        if key is None or route._decides_itself:
+            bucket = self._patterns
+        else:
+            bucket = self._index.get((route.method, key), [])
         for position, candidate in enumerate(bucket):
             if candidate is route:
                 del bucket[position]
@@ -170,7 +173,9 @@ class FirstMatchRegistry:
         view = view_of(request)
         method, key = view.method, view.key
         for route in routes:
-            if not beneath and route._key == key and route._key_of is route.url:
+            if route._decides_itself:
+                ok = not beneath and route.matches(request)[0]
+            elif not beneath and route._key == key and route._key_of is route.url:
                 # filed under this request's URL (the usual case): only method and matchers left
                 ok = route.method == method and route._matchers_pass(request)
             else:
@@ -256,7 +261,7 @@ class FirstMatchRegistry:
         list.__setitem__(self._responses, position, response)
         self._order[id(response)] = order
         self._index_route(response)
-        if response.url_key is None:
+        if response.url_key is None or response._decides_itself:
             self._patterns.sort(key=lambda r: self._order[id(r)])
         else:
             self._index[(response.method, response.url_key)].sort(key=lambda r: self._order[id(r)])

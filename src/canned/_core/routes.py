@@ -116,6 +116,7 @@ class BaseResponse:
     match_querystring: bool = False
     _calls: CallList | None = None  # made on the first call: most routes are never called
     _served: int = 0  # answers handed out; the registry's sequencing reads it under the lock
+    _decides_itself: bool = False  # a subclass overrides `matches`: the registry asks it
     _quiet_of: Any = None  # the `match` that `_quiet` was made for
     _quiet: tuple[tuple[Any, bool], ...] = ()  # (matcher, whether it takes `explain`)
 
@@ -178,6 +179,10 @@ class BaseResponse:
             self.match = (*self.match, query_string_matcher(query))
         if passthrough is not False:
             self.passthrough = validation.check_bool(self._blame(where), "passthrough", passthrough)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._decides_itself = cls.matches is not BaseResponse.matches
 
     def _blame(self, where: str | None) -> str:
         """The public call an argument error names: `where` if given, else `ClassName()`."""
