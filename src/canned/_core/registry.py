@@ -116,7 +116,7 @@ class FirstMatchRegistry:
     def _index_route(self, route: BaseResponse) -> None:
         """File `route` under its method and URL key (regex routes: in `_patterns`); its place
         in `_order` is given by the caller."""
-        key = route.url_key
+        key = route._key if route._key_of is route.url else route.url_key  # no call if known
         if key is None or route._decides_itself:
             self._patterns.append(route)  # tried for every request, in registration order
         else:

@@ -155,7 +155,7 @@ class BaseResponse:
         query = ""
         if isinstance(url, str):
             try:
-                key, query, _ = urls.split_url(url)
+                key, query, _ = urls.parse_url(url)
             except ValueError:
                 validation.check_url(self._blame(where), url)  # raises the message for it
                 raise

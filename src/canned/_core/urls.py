@@ -102,9 +102,11 @@ def normalise_host(host: str) -> str:
 _tuple_new: Final = tuple.__new__
 
 
-def split_url(url: str) -> tuple[URLKey, str, str]:
-    """Split and normalise `url` into its key, query and fragment; a default port is dropped
-    and an empty path becomes "/". Each route splits its URL once, with no cache.
+@lru_cache(maxsize=4096)
+def parse_url(url: str) -> ParsedURL:
+    """Split and normalise `url`; a default port is dropped and an empty path becomes "/".
+
+    Cached: a suite registers and asks for the same few URLs over and over, test after test.
 
     Raises:
         ValueError: the URL has no scheme or host, or a port that is not a number.
@@ -120,10 +122,10 @@ def split_url(url: str) -> tuple[URLKey, str, str]:
             path = "/"
         elif "/." in path:
             path = remove_dot_segments(path)
-        # tuple.__new__ makes the NamedTuple without a Python-level call: this runs per route
-        # and per new request URL. The host is ASCII here (the pattern says so): lower-cased only.
+        # tuple.__new__ makes the NamedTuples without a Python-level call: this runs for every
+        # URL not seen before. The host is ASCII here (the pattern says so): lower-cased only.
         key = _tuple_new(URLKey, (scheme, host.lower(), port, path))
-        return key, query or "", fragment or ""
+        return _tuple_new(ParsedURL, (key, query or "", fragment or ""))
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if not scheme or not parts.netloc:
@@ -135,18 +137,7 @@ def split_url(url: str) -> tuple[URLKey, str, str]:
     if port is not None and DEFAULT_PORTS.get(scheme) == port:
         port = None
     key = URLKey(scheme, host, port, normalise_path(parts.path))
-    return key, parts.query, parts.fragment
-
-
-@lru_cache(maxsize=4096)
-def parse_url(url: str) -> ParsedURL:
-    """`split_url` as a `ParsedURL`, cached: a test suite asks for the same few URLs over and
-    over.
-
-    Raises:
-        ValueError: the URL has no scheme or host, or a port that is not a number.
-    """
-    return _tuple_new(ParsedURL, split_url(url))
+    return ParsedURL(key, parts.query, parts.fragment)
 
 
 def with_default_path(url: str) -> str:
