@@ -5,7 +5,8 @@ Run: python bench/run.py [--rounds N] [--only FIGURE]
 
 Each round runs every contender's scenario once, in turn, so machine noise hits all of them
 alike; the table gives the median and min-max over rounds and the ratio to the reference
-(a floor, or canned's own 10-route figure for growth). Nothing here is a test: numbers vary
+(a floor, or canned's own 10-route figure for growth), taken round by round so that a machine
+whose speed drifts moves both sides of each ratio alike. Nothing here is a test: numbers vary
 by machine, ratios much less.
 """
 
@@ -111,14 +112,24 @@ class Table:
         values = self.samples.get((figure, contender))
         return statistics.median(values) if values else None
 
+    def ratio(self, top: tuple[str, str], bottom: tuple[str, str]) -> float | None:
+        """The median of the per-round ratios top/bottom: each pair was measured in the same
+        round, moments apart, so a machine that speeds up or slows down for a while (as shared
+        machines do) moves both alike and the ratio stays put, where a ratio of medians would
+        not."""
+        tops, bottoms = self.samples.get(top), self.samples.get(bottom)
+        if not tops or not bottoms or len(tops) != len(bottoms):
+            return None
+        return statistics.median(t / b for t, b in zip(tops, bottoms))
+
     def print(self, references: dict[str, str], units: dict[str, tuple[str, float]]) -> None:
         print(f"{'figure':<44} {'contender':<16} {'median':>11} {'min-max':>21} {'ratio':>9}")
         for figure, contender in self.order:
             values = self.samples[(figure, contender)]
             unit, scale = units[figure]
             median = statistics.median(values)
-            reference = self.median(figure, references.get(figure, ""))
-            ratio = f"{median / reference:8.2f}x" if reference else ""
+            reference = self.ratio((figure, contender), (figure, references.get(figure, "")))
+            ratio = f"{reference:8.2f}x" if reference else ""
             spread = f"{min(values) * scale:.1f}-{max(values) * scale:.1f}"
             print(
                 f"{figure:<44} {contender:<16} {median * scale:9.1f}{unit:>2} "
@@ -241,7 +252,7 @@ def activation(library: Any, routes: int, repeat: int) -> float:
 
 
 def import_time(module: str) -> float:
-    """Seconds to import `module` after requests, in a fresh interpreter (best of 3)."""
+    """Seconds to import `module` after requests, in a fresh interpreter (best of 7 runs)."""
     code = (
         "import time, requests; s = time.perf_counter(); "
         f"import {module}; print(time.perf_counter() - s)"
@@ -254,7 +265,7 @@ def import_time(module: str) -> float:
                 [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
             ).stdout
         )
-        for _ in range(4)
+        for _ in range(8)
     ]
     return min(runs[1:])
 
@@ -374,19 +385,20 @@ def main() -> None:
     table.print(references, units)
     print("\ngrowth, 10,000 routes / 10 routes (per request):")
     for name, _ in libraries:
-        few = table.median("10 exact routes, per request", name)
-        many = table.median("10,000 exact routes, per request", name)
-        if few and many:
-            print(f"  {name:<10} {many / few:8.2f}x")
+        growth = table.ratio(
+            ("10,000 exact routes, per request", name), ("10 exact routes, per request", name)
+        )
+        if growth:
+            print(f"  {name:<10} {growth:8.2f}x")
     if HAS_RESPONSES:
         print("\nresponses / canned (how many times faster canned is):")
         for figure in (
             "100 routes by query matcher, per request",
             "100 routes by JSON matcher, per request",
         ):
-            ours, theirs = table.median(figure, "canned"), table.median(figure, "responses")
-            if ours and theirs:
-                print(f"  {figure:<44} {theirs / ours:8.2f}x")
+            faster = table.ratio((figure, "responses"), (figure, "canned"))
+            if faster:
+                print(f"  {figure:<44} {faster:8.2f}x")
 
 
 if __name__ == "__main__":
