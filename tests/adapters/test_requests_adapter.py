@@ -154,6 +154,21 @@ def test_a_read_answers_raw_stays_empty_however_it_is_read(mock: canned.Requests
     assert requests.head(URL).raw.read1() == b""
 
 
+def test_what_read1_leaves_of_a_chunk_is_read_next_by_any_reader(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body=[b"hello", b"world", b"!!"])
+    with requests.get(URL, stream=True) as answer:
+        assert answer.raw.read1(3) == b"hel"
+        assert list(answer.iter_content(None)) == [b"lo", b"world", b"!!"]
+
+
+@pytest.mark.parametrize("char", ["\t", "\n"])
+def test_a_registered_path_with_a_control_character_answers_the_request_for_it(
+    mock: canned.RequestsMock, char: str
+) -> None:
+    mock.add(canned.GET, f"https://api.example.test/x{char}y", body="ok")
+    assert requests.get(f"https://api.example.test/x{char}y").text == "ok"
+
+
 def test_raw_read1_gives_chunks_as_they_come(mock: canned.RequestsMock) -> None:
     mock.add(canned.GET, URL, body=iter([b"abc", b"defg"]))
     with requests.get(URL, stream=True) as answer:

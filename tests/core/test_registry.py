@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+import canned
 from canned import CallbackResponse, Response
 from canned._core.request import Request
 from canned.registries import FirstMatchRegistry, OrderedRegistry
@@ -237,3 +238,22 @@ def test_a_route_class_that_overrides_matches_decides_for_any_url() -> None:
     assert registry.find(get("http://e.test/b")) == (None, ["URL does not match", "not under /x"])
     assert registry.remove(under_x) == [under_x]
     assert registry.find(get("http://other.test/x/1"))[0] is None
+
+
+def test_a_route_removed_after_its_url_changed_is_gone_from_the_index() -> None:
+    registry = FirstMatchRegistry()
+    route = registry.add(Response("GET", "http://e.test/x/", body="stale"))
+    route.url = "http://e.test/x/y/"
+    assert registry.remove(route) == [route]
+    assert registry.find(get("http://e.test/x/y/z"))[0] is None
+    assert registry.find(get("http://e.test/x/"))[0] is None
+    pattern = registry.add(Response("GET", re.compile(r"http://e\.test/x/.*"), body="regex"))
+    assert registry.find(get("http://e.test/x/"))[0] is pattern
+
+
+def test_a_list_of_routes_held_from_before_a_reset_no_longer_feeds_the_mock() -> None:
+    mock = canned.RequestsMock(assert_all_requests_are_fired=False)
+    held = mock.registered()
+    mock.reset()
+    held.append(Response("GET", "http://e.test/a"))
+    assert mock.registered() == []

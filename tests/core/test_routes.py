@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from types import SimpleNamespace
 from typing import Any
@@ -216,3 +217,52 @@ def test_a_str_subclass_url_is_registered_and_answers_like_its_text(
     assert route.url == "https://E.test/"
     with mock:
         assert requests.get("https://e.test/").text == "ok"
+
+
+def test_a_str_enum_content_type_is_accepted_as_responses_accepts_it() -> None:
+    class ContentType(str, enum.Enum):
+        JSON = "application/json"
+
+    route = canned.Response("GET", URL, content_type=ContentType.JSON)
+    assert route.get_headers() == [("Content-Type", ContentType.JSON)]
+
+
+def test_a_mixins_init_between_response_and_base_response_runs() -> None:
+    class Tagging(canned.BaseResponse):
+        def __init__(self, *args: Any, tag: str = "default", **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.tag = tag
+
+    class Tagged(canned.Response, Tagging):
+        pass
+
+    route = Tagged("GET", URL, body="x", match=[canned.matchers.query_param_matcher({"a": "1"})])
+    assert (route.tag, route.url, len(route.match)) == ("default", URL, 1)
+
+
+def test_options_given_by_a_subclass_as_class_attributes_do_not_show_through() -> None:
+    class Quiet(canned.Response):
+        stream = True
+        auto_calculate_content_length = True
+        match_querystring = True
+
+    route = Quiet("GET", URL)
+    assert (route.stream, route.auto_calculate_content_length) == (None, False)
+    assert (route.match_querystring, route.get_headers()) == (
+        False,
+        [("Content-Type", "text/plain")],
+    )
+
+
+def test_matchers_added_in_place_to_a_route_list_of_them_are_used(
+    mock: canned.RequestsMock,
+) -> None:
+    route = mock.add(canned.GET, URL, body="ok")
+    matchers = [canned.matchers.query_param_matcher({"a": "1"})]
+    route.match = matchers  # type: ignore[assignment]
+    with mock:
+        assert requests.get(URL, params={"a": "1"}).text == "ok"
+        matchers.append(canned.matchers.header_matcher({"X-Key": "1"}))
+        with pytest.raises(requests.ConnectionError):
+            requests.get(URL, params={"a": "1"})
+        assert requests.get(URL, params={"a": "1"}, headers={"X-Key": "1"}).text == "ok"

@@ -101,6 +101,9 @@ class _ChunkedSource:
         self.fp = self  # urllib3 reads chunked bodies through `fp.readline()`
 
     def _next_chunk(self) -> bytes | None:
+        if self._pending:  # what `read1` cut short comes first, whichever way is read next
+            data, self._pending = self._pending, b""
+            return data
         for chunk in self._chunks:
             data = chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
             if data:
@@ -109,14 +112,14 @@ class _ChunkedSource:
         return None
 
     def _fill(self, size: int) -> None:
-        while len(self._encoded) < size and not self._done:
+        while len(self._encoded) < size and (self._pending or not self._done):
             chunk = self._next_chunk()
             self._encoded += (
                 b"0\r\n\r\n" if chunk is None else b"%x\r\n%s\r\n" % (len(chunk), chunk)
             )
 
     def readline(self, limit: int = -1) -> bytes:
-        while b"\n" not in self._encoded and not self._done:
+        while b"\n" not in self._encoded and (self._pending or not self._done):
             self._fill(len(self._encoded) + 1)
         end = self._encoded.find(b"\n") + 1 or len(self._encoded)
         line, self._encoded = self._encoded[:end], self._encoded[end:]
@@ -128,19 +131,16 @@ class _ChunkedSource:
         return data
 
     def read(self, amount: int | None = None) -> bytes:
-        chunks = [self._pending]
-        self._pending = b""
-        while not self._done and (chunk := self._next_chunk()) is not None:
+        chunks = []
+        while (self._pending or not self._done) and (chunk := self._next_chunk()) is not None:
             chunks.append(chunk)
         return b"".join(chunks)
 
     def read1(self, amount: int | None = -1) -> bytes:
         """The next chunk, or up to `amount` bytes of it (urllib3's `read1` asks for this)."""
-        data = self._pending or (None if self._done else self._next_chunk()) or b""
+        data = (self._next_chunk() if self._pending or not self._done else None) or b""
         if amount is not None and 0 <= amount < len(data):
             data, self._pending = data[:amount], data[amount:]
-        else:
-            self._pending = b""
         return data
 
     def isclosed(self) -> bool:

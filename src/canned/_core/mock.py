@@ -353,15 +353,7 @@ class Mock:
         Differs: the registry class and passthru prefixes given to the constructor are kept
         (API.md §5 row 2).
         """
-        registry = self._registry
-        if (
-            registry.registered
-            or registry._used
-            or type(registry) is not FirstMatchRegistry  # a custom one may keep more state
-            or self._registry_class is not FirstMatchRegistry
-            or not registry._index_valid
-        ):
-            self._registry = self._registry_class()  # an empty built-in one is as good as new
+        self._registry = self._registry_class()  # a list held from before stays detached
         self._calls.reset()
         self.passthru_prefixes = self._initial_prefixes
 

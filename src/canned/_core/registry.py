@@ -20,6 +20,15 @@ from canned._core.routes import BaseResponse
 IndexKey = tuple[str, urls.URLKey]
 
 
+def _take_out(routes: list[BaseResponse], route: BaseResponse) -> bool:
+    """Remove `route` itself (not an equal one) from `routes`; whether it was there."""
+    for position, candidate in enumerate(routes):
+        if candidate is route:
+            del routes[position]
+            return True
+    return False
+
+
 class _RouteList(list[BaseResponse]):
     """The live `registered` list: it counts the changes users make through it, and the
     registry rebuilds its index when the count moved (a counter, not a reference back to the
@@ -128,10 +137,15 @@ class FirstMatchRegistry:
             bucket = self._patterns
         else:
             bucket = self._index.get((route.method, key), [])
-        for position, candidate in enumerate(bucket):
-            if candidate is route:
-                del bucket[position]
-                break
+        if not _take_out(bucket, route):
+            # filed under an earlier URL or method (changed after registration): find it
+            for filed, other in list(self._index.items()):
+                if _take_out(other, route):
+                    if not other:
+                        del self._index[filed]
+                    break
+            else:
+                _take_out(self._patterns, route)
         if key is not None and not bucket:
             self._index.pop((route.method, key), None)
         self._order.pop(id(route), None)

@@ -42,6 +42,21 @@ _METHODS: Final = {
     for name in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT")
     for spelling in (name, name.lower())
 }
+_BASE_INIT_IS_NEXT: dict[type, bool] = {}
+
+
+def _base_init_is_next(cls: type) -> bool:
+    """Whether `BaseResponse.__init__` is the next `__init__` after `Response`'s in `cls`'s MRO
+    (then `Response` sets the route up directly; otherwise it calls `super().__init__`, so a
+    mixin's own `__init__` runs)."""
+    found = _BASE_INIT_IS_NEXT.get(cls)
+    if found is None:
+        mro = cls.__mro__
+        between = mro[mro.index(Response) + 1 : mro.index(BaseResponse)]
+        found = _BASE_INIT_IS_NEXT[cls] = not any("__init__" in vars(k) for k in between)
+    return found
+
+
 # One shared header tuple per default Content-Type: most routes answer with one of a few.
 _CONTENT_TYPES: dict[str | None, tuple[tuple[str, str], ...]] = {}
 
@@ -111,9 +126,8 @@ class BaseResponse:
     stream: bool | None = False
     _key_of: URL | None = None  # the `url` that `_key` was worked out for
     _key: urls.URLKey | None = None
-    # Defaults live on the class and a route stores only what differs from them: registration
-    # runs once per route, and suites register thousands.
-    match_querystring: bool = False
+    # Private defaults live on the class and a route stores them only once they change:
+    # registration runs once per route, and suites register thousands.
     _calls: CallList | None = None  # made on the first call: most routes are never called
     _served: int = 0  # answers handed out; the registry's sequencing reads it under the lock
     _decides_itself: bool = False  # a subclass overrides `matches`: the registry asks it
@@ -168,14 +182,14 @@ class BaseResponse:
             self.match: tuple[Matcher, ...] = ()
         else:
             self.match = validation.check_matchers(self._blame(where), match)
-        if (
+        self.match_querystring: bool = (
             query != ""  # a regex URL has none
             if match_querystring is None
             else self._should_match_querystring(match_querystring)
-        ):
+        )
+        if self.match_querystring:
             from canned._core.matching import query_string_matcher
 
-            self.match_querystring = True
             self.match = (*self.match, query_string_matcher(query))
         if passthrough is not False:
             self.passthrough = validation.check_bool(self._blame(where), "passthrough", passthrough)
@@ -279,7 +293,8 @@ class BaseResponse:
     def _matchers_pass(self, request: Any) -> bool:
         """Whether every matcher passes, asked quietly: built-in matchers skip the reason."""
         match = self.match
-        if self._quiet_of is not match:  # first use, or `match` was changed
+        if self._quiet_of is not match or type(match) is not tuple:  # first use, or changed
+            # (a list can change in place: it is read afresh each time)
             self._quiet = tuple(
                 (matcher, getattr(matcher, "explains_lazily", False)) for matcher in match
             )
@@ -364,9 +379,6 @@ class Response(BaseResponse):
     Content-Type given in `headers` in any case or form replaces the default, so it is sent once.
     """
 
-    stream: bool | None = None
-    auto_calculate_content_length: bool = False
-
     def __init__(
         self,
         method: str,
@@ -385,7 +397,17 @@ class Response(BaseResponse):
         _where: str | None = None,
     ) -> None:
         where = _where  # the public call an error blames; None: `Response()`
-        self._init_route(method, url, match_querystring, match, passthrough, where)
+        if type(self) is Response or _base_init_is_next(type(self)):
+            self._init_route(method, url, match_querystring, match, passthrough, where)
+        else:  # a class between Response and BaseResponse has an __init__ of its own
+            super().__init__(
+                method,
+                url,
+                match_querystring=match_querystring,
+                match=match,
+                passthrough=passthrough,
+                _where=where,
+            )
         if type(status) is not int or not 100 <= status <= 599:
             status = validation.check_status(self._blame(where), status)
         self.status: int = status
@@ -403,7 +425,7 @@ class Response(BaseResponse):
             self._body = check_body(self._blame(where), body)
         if stream is not None:
             warn_deprecated(STREAM_DEPRECATED)
-            self.stream = stream
+        self.stream = stream
         if content_type is _UNSET:
             if json is not None:
                 content_type = "application/json"
@@ -413,15 +435,15 @@ class Response(BaseResponse):
                 content_type = "text/plain"
         elif _has_content_type(pairs):
             raise RuntimeError(CONTENT_TYPE_TWICE)
-        if content_type is not None and type(content_type) is not str:
+        if content_type is not None and not isinstance(content_type, str):
             validation.reject(self._blame(where), "content_type", "a str or None", content_type)
         self.content_type = content_type
-        if headers is not None:
-            self.headers = headers
+        self.headers = headers
         if auto_calculate_content_length is not False:
-            self.auto_calculate_content_length = validation.check_bool(
+            validation.check_bool(
                 self._blame(where), "auto_calculate_content_length", auto_calculate_content_length
             )
+        self.auto_calculate_content_length = auto_calculate_content_length
         if not pairs:  # the usual case: one shared ("Content-Type", ...) pair
             shared = _CONTENT_TYPES.get(content_type)
             self._header_pairs = shared or _content_type_pair(content_type)

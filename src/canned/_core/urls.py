@@ -25,6 +25,7 @@ _SIMPLE_URL: Final = re.compile(
     r"(/[A-Za-z0-9/:@!$&'()*+,;=._~-]*)?(?:\?([^#]*))?(?:#(.*))?\Z",
     re.DOTALL,
 )
+_CONTROL_ESCAPES: Final = {ord(char): f"%{ord(char):02X}" for char in "\t\n\r"}
 _ESCAPE: Final = re.compile(r"%([0-9A-Fa-f]{2})")
 # Characters a path keeps as they are; the rest is percent-encoded, as requests does.
 _PATH_SAFE: Final = "/%:@!$&'()*+,;=-._~"
@@ -126,6 +127,8 @@ def parse_url(url: str) -> ParsedURL:
         # URL not seen before. The host is ASCII here (the pattern says so): lower-cased only.
         key = _tuple_new(URLKey, (scheme, host.lower(), port, path))
         return _tuple_new(ParsedURL, (key, query or "", fragment or ""))
+    if "\t" in url or "\n" in url or "\r" in url:
+        url = url.translate(_CONTROL_ESCAPES)  # urlsplit would drop them; clients escape them
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if not scheme or not parts.netloc:
