@@ -3,11 +3,11 @@
 Run: python bench/run.py [--rounds N] [--only FIGURE]
 (responses is measured when installed: extra `bench`)
 
-Each round runs every contender's scenario once, in turn, so machine noise hits all of them
-alike; the table gives the median and min-max over rounds and the ratio to the reference
-(a floor, or canned's own 10-route figure for growth), taken round by round so that a machine
-whose speed drifts moves both sides of each ratio alike. Nothing here is a test: numbers vary
-by machine, ratios much less.
+Each round runs every contender's scenario once, figure by figure and back to back, so machine
+noise hits all of them alike; the table gives the median and min-max over rounds and the ratio
+to the reference (a floor, or canned's own 10-route figure for growth), taken round by round so
+that a machine whose speed drifts moves both sides of each ratio alike. Nothing here is a test:
+numbers vary by machine, ratios much less.
 """
 
 from __future__ import annotations
@@ -290,7 +290,7 @@ def library_samples(
     """One round's samples for canned or responses, by figure."""
     # responses needs ~0.5 s per request at 10,000 routes: sample it less
     count = repeat if name == "canned" else 3
-    few = max(repeat // 10, 5)
+    few = max(repeat // 3, 5)  # responses takes ~3 ms a request here
     return [
         ("10 exact routes, per request", lambda: many_routes(library, 10, repeat)),
         ("10,000 exact routes, per request", lambda: many_routes(library, 10_000, count)),
@@ -331,8 +331,13 @@ def main() -> None:
         table.measure(one, "canned", lambda: canned_one_route(repeat))
         if HAS_RESPONSES:
             table.measure(one, "responses", lambda: responses_one_route(repeat))
-        for name, library in libraries:
-            for figure, run in library_samples(name, library, repeat, ten_mb):
+        # figure by figure, canned then responses back to back: their ratio is taken moments apart
+        per_library = [
+            (name, library_samples(name, library, repeat, ten_mb)) for name, library in libraries
+        ]
+        for position in range(len(per_library[0][1])):
+            for name, samples in per_library:
+                figure, run = samples[position]
                 table.measure(figure, name, run)
         table.measure(
             "10 MB body read fully",
