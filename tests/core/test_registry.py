@@ -257,3 +257,20 @@ def test_a_list_of_routes_held_from_before_a_reset_no_longer_feeds_the_mock() ->
     mock.reset()
     held.append(Response("GET", "http://e.test/a"))
     assert mock.registered() == []
+
+
+def test_routes_sharing_a_url_stay_in_order_as_they_are_removed_and_replaced() -> None:
+    registry = FirstMatchRegistry()
+    _, second, third = (
+        registry.add(Response("GET", "http://e.test/a", body=body)) for body in ("1", "2", "3")
+    )
+    registry._pop(second)
+    assert bodies_of(registry, "http://e.test/a", 3) == ["1", "3", "3"]
+    registry._pop(third)
+    assert registry.registered == []
+    lone = registry.add(Response("GET", "http://e.test/a", body="lone"))
+    registry.replace(Response("GET", "http://e.test/a", body="new"))
+    assert all(route is not lone for route in registry.registered)
+    assert bodies_of(registry, "http://e.test/a", 2) == ["new", "new"]
+    registry.add(Response("GET", "http://e.test/a", body="after"))
+    assert [route.body for route in registry.registered] == ["new", "after"]

@@ -95,7 +95,9 @@ class FirstMatchRegistry:
 
     def __init__(self) -> None:
         self._responses = _RouteList()
-        self._index: dict[IndexKey, list[BaseResponse]] = {}
+        # A lone route is filed as itself, several as a list: most URLs have one route, and a
+        # list per route is one more object for the garbage collector to walk, each collection.
+        self._index: dict[IndexKey, BaseResponse | list[BaseResponse]] = {}
         self._patterns: list[BaseResponse] = []
         self._order: dict[int, int] = {}
         self._counter = itertools.count()
@@ -129,25 +131,47 @@ class FirstMatchRegistry:
         if key is None or route._decides_itself:
             self._patterns.append(route)  # tried for every request, in registration order
         else:
-            self._index.setdefault((route.method, key), []).append(route)
+            index_key = (route.method, key)
+            filed = self._index.get(index_key)
+            if filed is None:
+                self._index[index_key] = route
+            elif type(filed) is list:
+                filed.append(route)
+            else:
+                self._index[index_key] = [filed, route]  # type: ignore[list-item]  # a route
+
+    def _routes_at(self, index_key: IndexKey) -> list[BaseResponse]:
+        """The routes filed under `index_key`, in registration order."""
+        filed = self._index.get(index_key)
+        if filed is None:
+            return []
+        return filed if type(filed) is list else [filed]  # type: ignore[list-item]  # a route
+
+    def _unfile(self, index_key: IndexKey, route: BaseResponse) -> bool:
+        """Take `route` out from under `index_key`; whether it was filed there."""
+        filed = self._index.get(index_key)
+        if filed is route:
+            del self._index[index_key]
+            return True
+        if type(filed) is not list or not _take_out(filed, route):
+            return False
+        if len(filed) == 1:
+            self._index[index_key] = filed[0]
+        return True
 
     def _unindex_route(self, route: BaseResponse) -> None:
         key = route.url_key
         if key is None or route._decides_itself:
-            bucket = self._patterns
+            found = _take_out(self._patterns, route)
         else:
-            bucket = self._index.get((route.method, key), [])
-        if not _take_out(bucket, route):
+            found = self._unfile((route.method, key), route)
+        if not found:
             # filed under an earlier URL or method (changed after registration): find it
-            for filed, other in list(self._index.items()):
-                if _take_out(other, route):
-                    if not other:
-                        del self._index[filed]
+            for index_key in list(self._index):
+                if self._unfile(index_key, route):
                     break
             else:
                 _take_out(self._patterns, route)
-        if key is not None and not bucket:
-            self._index.pop((route.method, key), None)
         self._order.pop(id(route), None)
 
     def _ensure_index(self) -> None:
@@ -172,7 +196,7 @@ class FirstMatchRegistry:
     # -- finding ---------------------------------------------------------------------------
 
     def _candidates(self, method: str, key: urls.URLKey) -> list[BaseResponse]:
-        exact = self._index.get((method, key), [])
+        exact = self._routes_at((method, key))
         if not self._patterns:
             return exact
         order = self._order
@@ -221,7 +245,7 @@ class FirstMatchRegistry:
         if route is not None:
             return route, []
         for parent in urls.parent_paths(key.path):
-            bucket = self._index.get((view.method, key.with_path(parent)))
+            bucket = self._routes_at((view.method, key.with_path(parent)))
             if bucket:
                 route = self._first_of(request, bucket, beneath=True)
                 if route is not None:
@@ -278,7 +302,9 @@ class FirstMatchRegistry:
         if response.url_key is None or response._decides_itself:
             self._patterns.sort(key=lambda r: self._order[id(r)])
         else:
-            self._index[(response.method, response.url_key)].sort(key=lambda r: self._order[id(r)])
+            filed = self._index[(response.method, response.url_key)]
+            if type(filed) is list:
+                filed.sort(key=lambda r: self._order[id(r)])
         return response
 
 
