@@ -62,8 +62,8 @@ _EMPTY: Final = _Empty()
 
 
 class _NoBuffer:
-    """urllib3 2's read buffer for a response whose body was handed over: its source is
-    `_EMPTY`, so nothing is ever buffered. Holds no state, so one instance serves every
+    """urllib3 2's read buffer for a response whose source is `_EMPTY` (a HEAD answer, or a
+    body handed over): nothing is ever buffered. Holds no state, so one instance serves every
     answer; each of urllib3's own buffers weighs about 1.5 KB, which the call log would keep
     for every answer."""
 
@@ -244,7 +244,7 @@ def _raw_response(reply: Reply, method: str, *, handed_over: bool = False) -> HT
     original = None
     if isinstance(fp, _ChunkedSource) or reply.header("Set-Cookie") is not None:
         original = _OriginalResponse(headers, method)
-    return HTTPResponse(
+    raw = HTTPResponse(
         body=fp,
         headers=headers,  # type: ignore[arg-type]  # urllib3 takes pairs too
         status=reply.status,
@@ -254,6 +254,9 @@ def _raw_response(reply: Reply, method: str, *, handed_over: bool = False) -> HT
         request_method=method,
         enforce_content_length=not handed_over,  # a handed-over body was read already
     )
+    if fp is _EMPTY and hasattr(raw, "_decoded_buffer"):  # urllib3 2 (1.26 has none)
+        raw._decoded_buffer = _NO_BUFFER  # type: ignore[assignment]  # duck-typed, stateless
+    return raw
 
 
 def to_native(
@@ -276,10 +279,7 @@ def to_native(
     method = prepared.method or "GET"
     if not _is_handed_over(reply, method, bool(kwargs.get("stream"))):
         return adapter.build_response(prepared, _raw_response(reply, method))
-    raw = _raw_response(reply, method, handed_over=True)
-    if hasattr(raw, "_decoded_buffer"):  # urllib3 2 (1.26 has no such buffer)
-        raw._decoded_buffer = _NO_BUFFER  # type: ignore[assignment]  # duck-typed, stateless
-    response = adapter.build_response(prepared, raw)
+    response = adapter.build_response(prepared, _raw_response(reply, method, handed_over=True))
     _hand_over_content(response, reply.body)  # type: ignore[arg-type]  # bytes, checked above
     return response
 

@@ -96,7 +96,7 @@ def json_params_matcher(params: Any, *, strict_match: bool = True) -> MatcherFun
                 return NO_MATCH  # the registry only asks whether: skip the text
             text = f"request.body doesn't match: {view.text} doesn't match None"
             return False, Mismatch(text, subject="json", differences=["body: expected none"])
-        received = view._json  # parsed once per request, whichever route asks
+        received = view.parsed_json
         if received is NOT_JSON:
             return False, Mismatch(
                 "request.body doesn't match: JSONDecodeError: Cannot parse request.body",

@@ -142,26 +142,19 @@ class Mock:
         *,
         on_unmatched: OnUnmatched = "raise",
     ) -> None:
-        # A mock is made per test (often per activation): the usual arguments pass quickly.
         where = validation.class_call(type(self))
-        if on_unmatched != "raise" and on_unmatched != "warn" and not callable(on_unmatched):
+        if on_unmatched not in ("raise", "warn") and not callable(on_unmatched):
             validation.reject(where, "on_unmatched", "'raise', 'warn' or a callable", on_unmatched)
         self.on_unmatched: OnUnmatched = on_unmatched
-        if type(assert_all_requests_are_fired) is not bool:
-            validation.check_bool(
-                where, "assert_all_requests_are_fired", assert_all_requests_are_fired
-            )
-        self.assert_all_requests_are_fired = assert_all_requests_are_fired
+        self.assert_all_requests_are_fired = validation.check_bool(
+            where, "assert_all_requests_are_fired", assert_all_requests_are_fired
+        )
         if response_callback is not None:
             validation.check_callable(where, "response_callback", response_callback)
         self.response_callback = response_callback
-        if passthru_prefixes != ():
-            passthru_prefixes = self._check_prefixes(where, passthru_prefixes)
-        self._initial_prefixes: tuple[Any, ...] = passthru_prefixes
+        self._initial_prefixes: tuple[Any, ...] = self._check_prefixes(where, passthru_prefixes)
         self.passthru_prefixes: tuple[Any, ...] = self._initial_prefixes
-        if registry is not FirstMatchRegistry:
-            self._check_registry(where, registry)
-        self._registry_class = registry
+        self._registry_class = self._check_registry(where, registry)
         self._registry = registry()
         self._calls = CallList()
         # Re-entrant: a custom matcher or registry that registers routes must not deadlock.
@@ -170,6 +163,8 @@ class Mock:
 
     @staticmethod
     def _check_prefixes(where: str, prefixes: Any) -> tuple[str | re.Pattern[str], ...]:
+        if prefixes == ():
+            return ()  # the default, given to nearly every mock
         if not isinstance(prefixes, (tuple, list)) or not all(
             isinstance(p, (str, re.Pattern)) and p != "" for p in prefixes
         ):
@@ -206,12 +201,8 @@ class Mock:
         Differs: stray positional arguments are a `TypeError` (API.md §5 row 8).
         """
         if type(method) is str and url is not None and adding_headers is None and not args:
-            route: BaseResponse = (
-                Response(method, url, body, _where="add()", **kwargs)
-                if kwargs
-                else Response(method, url, body, _where="add()")  # no dict to unpack
-            )
-        else:
+            route: BaseResponse = Response(method, url, body, _where="add()", **kwargs)
+        else:  # a ready route, or arguments `_build` has to check or rearrange
             route = self._build("add()", method, url, body, adding_headers, args, kwargs)
         with self._thread_lock:  # another thread may be finding a route right now
             return self._registry.add(route)

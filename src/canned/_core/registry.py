@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any, SupportsIndex
 
 from canned._core import urls
-from canned._core.request import view_of
+from canned._core.request import Request, view_of
 from canned._core.routes import BaseResponse
 
 IndexKey = tuple[str, urls.URLKey]
@@ -105,11 +105,6 @@ class FirstMatchRegistry:
         self._used: list[BaseResponse] = []  # routes sequencing took out, for the diagnosis
 
     @property
-    def _index_valid(self) -> bool:
-        """Whether the index matches the live list (no change was made to it from outside)."""
-        return self._responses.changes == self._indexed
-
-    @property
     def registered(self) -> list[BaseResponse]:
         """The live list of routes (changes made to it are seen by the registry)."""
         return self._responses
@@ -127,7 +122,7 @@ class FirstMatchRegistry:
     def _index_route(self, route: BaseResponse) -> None:
         """File `route` under its method and URL key (regex routes: in `_patterns`); its place
         in `_order` is given by the caller."""
-        key = route._key if route._key_of is route.url else route.url_key  # no call if known
+        key = route.url_key
         if key is None or route._decides_itself:
             self._patterns.append(route)  # tried for every request, in registration order
         else:
@@ -203,18 +198,19 @@ class FirstMatchRegistry:
         return sorted((*exact, *self._patterns), key=lambda route: order[id(route)])
 
     def _first_of(
-        self, request: Any, routes: list[BaseResponse], *, beneath: bool
+        self, request: Any, view: Request, routes: list[BaseResponse], *, beneath: bool
     ) -> BaseResponse | None:
         """responses' sequencing over the routes that could answer: the first match answers
-        and stays; a second match means the first is used up (API.md §2.5)."""
+        and stays; a second match means the first is used up (API.md §2.5). `view` is
+        `request`'s view."""
         found = None
-        view = view_of(request)
         method, key = view.method, view.key
         for route in routes:
             if route._decides_itself:
                 ok = not beneath and route.matches(request)[0]
             elif not beneath and route._key == key and route._key_of is route.url:
-                # filed under this request's URL (the usual case): only method and matchers left
+                # filed under this request's URL (the usual case): only method and matchers
+                # left. (`url_key`'s own test, inline: this runs per route and request.)
                 ok = route.method == method and route._matchers_pass(request)
             else:
                 ok = route._matches(request, beneath=beneath, explain=False, view=view)[0]
@@ -241,13 +237,13 @@ class FirstMatchRegistry:
             key = view.key
         except ValueError:
             return None, self._reasons(request)
-        route = self._first_of(request, self._candidates(view.method, key), beneath=False)
+        route = self._first_of(request, view, self._candidates(view.method, key), beneath=False)
         if route is not None:
             return route, []
         for parent in urls.parent_paths(key.path):
             bucket = self._routes_at((view.method, key.with_path(parent)))
             if bucket:
-                route = self._first_of(request, bucket, beneath=True)
+                route = self._first_of(request, view, bucket, beneath=True)
                 if route is not None:
                     return route, []
         return None, self._reasons(request)
@@ -259,8 +255,7 @@ class FirstMatchRegistry:
 
     def add(self, response: BaseResponse) -> BaseResponse:
         """Register `response`; an instance already registered is registered as a deep copy."""
-        if self._responses.changes != self._indexed:
-            self._ensure_index()
+        self._ensure_index()
         order = self._order
         if id(response) in order:
             # responses #479: a re-added instance is registered as a copy, with no calls of its own

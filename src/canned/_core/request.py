@@ -99,7 +99,7 @@ class Request:
     def parsed_url(self) -> urls.ParsedURL:
         return urls.parse_url(self.url)
 
-    @cached_property
+    @property
     def parsed_url_is_valid(self) -> bool:
         try:
             self.parsed_url  # noqa: B018  # parsing is the check
@@ -147,7 +147,9 @@ class Request:
                 return None
 
     @cached_property
-    def _json(self) -> Any:
+    def parsed_json(self) -> Any:
+        """The body parsed as JSON (an empty body is `{}`), or `NOT_JSON`; parsed once, for
+        every matcher that asks."""
         text = self.text
         if text is None:
             return NOT_JSON
@@ -158,9 +160,6 @@ class Request:
         except ValueError:
             return NOT_JSON
 
-    def has_json(self) -> bool:
-        return self._json is not NOT_JSON
-
     @property
     def json(self) -> Any:
         """The body parsed as JSON (an empty body is `{}`).
@@ -168,9 +167,9 @@ class Request:
         Raises:
             ValueError: the body is not JSON.
         """
-        if self._json is NOT_JSON:
+        if self.parsed_json is NOT_JSON:
             raise ValueError("request body is not JSON")
-        return self._json
+        return self.parsed_json
 
 
 def view_of(shape: Any) -> Request:

@@ -42,23 +42,8 @@ _METHODS: Final = {
     for name in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT")
     for spelling in (name, name.lower())
 }
-_BASE_INIT_IS_NEXT: dict[type, bool] = {}
-
-
-def _base_init_is_next(cls: type) -> bool:
-    """Whether `BaseResponse.__init__` is the next `__init__` after `Response`'s in `cls`'s MRO
-    (then `Response` sets the route up directly; otherwise it calls `super().__init__`, so a
-    mixin's own `__init__` runs)."""
-    found = _BASE_INIT_IS_NEXT.get(cls)
-    if found is None:
-        mro = cls.__mro__
-        between = mro[mro.index(Response) + 1 : mro.index(BaseResponse)]
-        found = _BASE_INIT_IS_NEXT[cls] = not any("__init__" in vars(k) for k in between)
-    return found
-
-
 # One shared header tuple per default Content-Type: most routes answer with one of a few.
-_CONTENT_TYPES: dict[str | None, tuple[tuple[str, str], ...]] = {}
+_CONTENT_TYPES: dict[str, tuple[tuple[str, str], ...]] = {}
 
 
 class FalseBool:
@@ -80,10 +65,8 @@ def _has_content_type(headers: Sequence[tuple[str, str]]) -> bool:
     return any(name.lower() == "content-type" for name, _ in headers)
 
 
-def _content_type_pair(content_type: str | None) -> tuple[tuple[str, str], ...]:
-    """`(("Content-Type", content_type),)`, shared for the usual types; `()` for None."""
-    if content_type is None:
-        return ()
+def _content_type_pair(content_type: str) -> tuple[tuple[str, str], ...]:
+    """`(("Content-Type", content_type),)`, one shared tuple for each of the usual types."""
     pair = _CONTENT_TYPES.get(content_type)
     if pair is None:
         pair = (("Content-Type", content_type),)
@@ -94,6 +77,8 @@ def _content_type_pair(content_type: str | None) -> tuple[tuple[str, str], ...]:
 
 def check_body(where: str, body: Any) -> Body | BaseException:
     """A body a route can answer with: text, bytes, a file, chunks, or an exception to raise."""
+    if type(body) is bytes:  # the usual case first: this runs for every route
+        return body
     if isinstance(body, str):
         return body.encode("utf-8")
     if isinstance(body, (bytes, BaseException)):
@@ -131,8 +116,6 @@ class BaseResponse:
     _calls: CallList | None = None  # made on the first call: most routes are never called
     _served: int = 0  # answers handed out; the registry's sequencing reads it under the lock
     _decides_itself: bool = False  # a subclass overrides `matches`: the registry asks it
-    _quiet_of: Any = None  # the `match` that `_quiet` was made for
-    _quiet: tuple[tuple[Any, bool], ...] = ()  # (matcher, whether it takes `explain`)
 
     def __init__(
         self,
@@ -144,34 +127,21 @@ class BaseResponse:
         passthrough: bool = False,
         _where: str | None = None,
     ) -> None:
-        self._init_route(method, url, match_querystring, match, passthrough, _where)
-
-    def _init_route(
-        self,
-        method: Any,
-        url: Any,
-        match_querystring: Any,
-        match: Any,
-        passthrough: Any,
-        where: str | None,
-    ) -> None:
-        """Check and keep what every route has. `where` names the public call an error blames
-        ("add()"); None blames the constructor.
-
-        Registration runs once per route and suites register thousands: the usual arguments (a
-        known method, a plain URL, no matchers) take the short branches.
-        """
+        """`_where` names the public call an argument error blames ("add()"); by default the
+        constructor. Registration runs once per route and suites register thousands: the usual
+        arguments (a known method, a plain URL, no matchers) take the short branches."""
+        where = _where or validation.class_call(type(self))
         self.method: str = _METHODS.get(method) if type(method) is str else None  # type: ignore[assignment]  # checked next
         if self.method is None:
-            self.method = validation.check_method(self._blame(where), method)
+            self.method = validation.check_method(where, method)
         if type(url) is not str:
-            url = validation.check_url(self._blame(where), url)  # a regex or a str subclass
+            url = validation.check_url(where, url)  # a regex or a str subclass
         query = ""
         if isinstance(url, str):
             try:
                 key, query, _ = urls.parse_url(url)
             except ValueError:
-                validation.check_url(self._blame(where), url)  # raises the message for it
+                validation.check_url(where, url)  # raises the message for it
                 raise
             if key.path == "/":
                 url = urls.with_default_path(url)  # "https://host" is registered as ".../"
@@ -181,7 +151,7 @@ class BaseResponse:
         if match == () or (type(match) is list and not match):
             self.match: tuple[Matcher, ...] = ()
         else:
-            self.match = validation.check_matchers(self._blame(where), match)
+            self.match = validation.check_matchers(where, match)
         self.match_querystring: bool = (
             query != ""  # a regex URL has none
             if match_querystring is None
@@ -192,15 +162,11 @@ class BaseResponse:
 
             self.match = (*self.match, query_string_matcher(query))
         if passthrough is not False:
-            self.passthrough = validation.check_bool(self._blame(where), "passthrough", passthrough)
+            self.passthrough = validation.check_bool(where, "passthrough", passthrough)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._decides_itself = cls.matches is not BaseResponse.matches
-
-    def _blame(self, where: str | None) -> str:
-        """The public call an argument error names: `where` if given, else `ClassName()`."""
-        return where or validation.class_call(type(self))
 
     def _should_match_querystring(self, given: Any) -> bool:
         """Whether `match_querystring=given` (deprecated; not None) asks to match the query."""
@@ -275,12 +241,7 @@ class BaseResponse:
             view = view_of(request)
         if view.method != self.method:
             return False, self._method_mismatch(view) if explain else ""
-        key = self._key
-        if beneath or key is None or self._key_of is not self.url or not view.parsed_url_is_valid:
-            url_matches = self._url_matches(view, beneath=beneath)
-        else:  # the usual case, inline: a string URL whose key is worked out
-            url_matches = view.parsed_url.key == key
-        if not url_matches:
+        if not self._url_matches(view, beneath=beneath):
             return False, self._url_mismatch(view) if explain else ""
         if not explain:
             return self._matchers_pass(request), ""
@@ -292,15 +253,9 @@ class BaseResponse:
 
     def _matchers_pass(self, request: Any) -> bool:
         """Whether every matcher passes, asked quietly: built-in matchers skip the reason."""
-        match = self.match
-        if self._quiet_of is not match or type(match) is not tuple:  # first use, or changed
-            # (a list can change in place: it is read afresh each time)
-            self._quiet = tuple(
-                (matcher, getattr(matcher, "explains_lazily", False)) for matcher in match
-            )
-            self._quiet_of = match
-        for matcher, lazy in self._quiet:  # a plain loop: this runs per route and request
-            if not (matcher(request, False) if lazy else matcher(request))[0]:
+        for matcher in self.match:  # a plain loop: this runs per route and request
+            lazy = getattr(matcher, "explains_lazily", False)
+            if not (matcher(request, False) if lazy else matcher(request))[0]:  # type: ignore[call-arg]  # a built-in one takes `explain`
                 return False
         return True
 
@@ -367,7 +322,7 @@ class BaseResponse:
         self, headers: Sequence[tuple[str, str]]
     ) -> tuple[tuple[str, str], ...]:
         """The default Content-Type, unless the headers give one (API.md §5 row 4: only one)."""
-        if self.content_type is None or _has_content_type(headers):
+        if self.content_type is None or (headers and _has_content_type(headers)):
             return ()
         return _content_type_pair(self.content_type)
 
@@ -396,33 +351,20 @@ class Response(BaseResponse):
         passthrough: bool = False,
         _where: str | None = None,
     ) -> None:
-        where = _where  # the public call an error blames; None: `Response()`
-        if type(self) is Response or _base_init_is_next(type(self)):
-            self._init_route(method, url, match_querystring, match, passthrough, where)
-        else:  # a class between Response and BaseResponse has an __init__ of its own
-            super().__init__(
-                method,
-                url,
-                match_querystring=match_querystring,
-                match=match,
-                passthrough=passthrough,
-                _where=where,
-            )
+        super().__init__(
+            method, url, match_querystring, match, passthrough=passthrough, _where=_where
+        )
+        where = _where or validation.class_call(type(self))
         if type(status) is not int or not 100 <= status <= 599:
-            status = validation.check_status(self._blame(where), status)
+            status = validation.check_status(where, status)
         self.status: int = status
-        pairs = () if headers is None else validation.check_headers(self._blame(where), headers)
+        pairs = () if headers is None else validation.check_headers(where, headers)
         if json is not None:
             if body not in ("", b""):
-                raise ValueError(f"{self._blame(where)}: pass json= or body=, not both")
-            body = validation.check_json(self._blame(where), json)
+                raise ValueError(f"{where}: pass json= or body=, not both")
+            body = validation.check_json(where, json)
         self.body: Any = body
-        if type(body) is bytes:
-            self._body: Body | BaseException = body
-        elif type(body) is str and body.isascii():
-            self._body = body.encode("ascii")
-        else:
-            self._body = check_body(self._blame(where), body)
+        self._body = check_body(where, body)
         if stream is not None:
             warn_deprecated(STREAM_DEPRECATED)
         self.stream = stream
@@ -436,21 +378,15 @@ class Response(BaseResponse):
         elif _has_content_type(pairs):
             raise RuntimeError(CONTENT_TYPE_TWICE)
         if content_type is not None and not isinstance(content_type, str):
-            validation.reject(self._blame(where), "content_type", "a str or None", content_type)
+            validation.reject(where, "content_type", "a str or None", content_type)
         self.content_type = content_type
         self.headers = headers
         if auto_calculate_content_length is not False:
             validation.check_bool(
-                self._blame(where), "auto_calculate_content_length", auto_calculate_content_length
+                where, "auto_calculate_content_length", auto_calculate_content_length
             )
         self.auto_calculate_content_length = auto_calculate_content_length
-        if not pairs:  # the usual case: one shared ("Content-Type", ...) pair
-            shared = _CONTENT_TYPES.get(content_type)
-            self._header_pairs = shared or _content_type_pair(content_type)
-        elif content_type is None or not _has_content_type(pairs):
-            self._header_pairs = _content_type_pair(content_type) + pairs
-        else:
-            self._header_pairs = pairs
+        self._header_pairs = self._content_type_header(pairs) + pairs
         if (
             auto_calculate_content_length
             and isinstance(self._body, bytes)
@@ -496,7 +432,7 @@ class CallbackResponse(BaseResponse):
         **kwargs: Any,
     ) -> None:
         super().__init__(method, url, **kwargs)
-        where = self._blame(kwargs.get("_where"))
+        where = kwargs.get("_where") or validation.class_call(type(self))
         validation.check_callable(where, "callback", callback)
         self.callback = callback
         if stream is not None:

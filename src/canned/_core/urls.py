@@ -17,12 +17,14 @@ DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 # RFC 3986 unreserved characters: "%41" and "A" are the same URL, so escapes of these are decoded.
 _UNRESERVED: Final = frozenset(string.ascii_letters + string.digits + "-._~")
-_PLAIN_PATH: Final = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*\Z")
-# scheme://host[:port]/path?query#fragment with an ASCII host and a path that needs no encoding:
-# what nearly every URL is, split by one match; anything else goes through urlsplit.
+# The characters a path may hold as they are, with nothing to encode or normalise.
+_PLAIN_PATH_CHARS: Final = r"[A-Za-z0-9/:@!$&'()*+,;=._~-]"
+_PLAIN_PATH: Final = re.compile(_PLAIN_PATH_CHARS + r"*\Z")
+# scheme://host[:port]/path?query#fragment with an ASCII host and a plain path: what nearly
+# every URL is, split by one match; anything else goes through urlsplit.
 _SIMPLE_URL: Final = re.compile(
     r"([A-Za-z][A-Za-z0-9+.-]*)://([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?"
-    r"(/[A-Za-z0-9/:@!$&'()*+,;=._~-]*)?(?:\?([^#]*))?(?:#(.*))?\Z",
+    rf"(/{_PLAIN_PATH_CHARS}*)?(?:\?([^#]*))?(?:#(.*))?\Z",
     re.DOTALL,
 )
 _CONTROL_ESCAPES: Final = {ord(char): f"%{ord(char):02X}" for char in "\t\n\r"}

@@ -112,8 +112,6 @@ def check_callable(where: str, name: str, value: Any) -> None:
 
 
 def check_matchers(where: str, match: Any) -> tuple[Any, ...]:
-    if match == ():
-        return ()  # the default: nothing to check
     if isinstance(match, (str, bytes)) or not hasattr(match, "__iter__"):
         reject(where, "match", "a list or tuple of matchers", match)
     matchers = tuple(match)
