@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import cachecontrol  # a real requests add-on, from the test extra
 import pytest
 import requests
 import urllib3
@@ -80,7 +81,7 @@ def test_the_original_send_is_back_after_the_block() -> None:
 
 @pytest.mark.parametrize(
     ("status", "reason", "ok"),
-    [(200, "OK", True), (418, "I'm a Teapot", False), (599, None, False)],
+    [(200, "OK", True), (418, "I'm a Teapot", False), (599, None, False), (799, None, True)],
 )
 def test_status_and_reason_are_a_servers(
     mock: canned.RequestsMock, status: int, reason: str | None, ok: bool
@@ -176,10 +177,88 @@ def test_raw_read1_gives_chunks_as_they_come(mock: canned.RequestsMock) -> None:
     assert pieces == [b"ab", b"c", b"defg", b""]
 
 
-def test_answers_share_the_routes_bytes_instead_of_copying_them(mock: canned.RequestsMock) -> None:
-    body = b"z" * 1_000_000
-    mock.add(canned.GET, URL, body=body)
-    assert requests.get(URL).content is body
+def test_requests_reads_the_content_through_raw_as_from_a_server(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=b"z" * 25_000)
+    reads: list[int] = []
+
+    class Counting(HTTPAdapter):
+        def build_response(self, req: Any, resp: Any) -> requests.Response:
+            read = resp.read
+            resp.read = lambda amt=None, **kw: reads.append(amt) or read(amt, **kw)
+            return super().build_response(req, resp)
+
+    with requests.Session() as session:
+        session.mount("https://", Counting())
+        assert len(session.get(URL).content) == 25_000
+    assert reads == [10_240, 10_240, 10_240]  # requests' chunk size, as over a connection
+
+
+class TeeAdapter(HTTPAdapter):
+    """What CacheControl's adapter does: wrap `raw._fp` in `build_response` and keep what is
+    read through it, handing it over once the body's `fp` is None (read to the end)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: list[bytes] = []
+
+    def build_response(self, req: Any, resp: Any) -> requests.Response:
+        adapter = self
+
+        class Tee:
+            def __init__(self, fp: Any) -> None:
+                self.fp_, self.seen, self.done = fp, b"", False
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(self.fp_, name)
+
+            def read(self, amt: int | None = None) -> bytes:
+                data = self.fp_.read(amt)
+                self.seen += data
+                if self.fp_.fp is None and not self.done:
+                    self.done = True
+                    adapter.kept.append(self.seen)
+                return data  # type: ignore[no-any-return]
+
+        resp._fp = Tee(resp._fp)
+        return super().build_response(req, resp)
+
+
+def test_an_adapter_that_wraps_raw_fp_sees_the_whole_body_and_its_end(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=b"x" * 30_000)
+    with requests.Session() as session:
+        session.mount("https://", tee := TeeAdapter())
+        assert len(session.get(URL).content) == 30_000
+    assert [len(kept) for kept in tee.kept] == [30_000]
+
+
+def test_cachecontrol_caches_an_answer_and_revalidates_it_with_its_etag(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=b"v1", headers={"ETag": '"1"', "Cache-Control": "max-age=0"})
+    with cachecontrol.CacheControl(requests.Session()) as session:
+        session.get(URL)
+        mock.replace(canned.GET, URL, status=304, headers={"ETag": '"1"'})
+        again = session.get(URL)
+    assert (again.status_code, again.content, again.from_cache) == (200, b"v1", True)
+    assert mock.calls[1].request.headers["If-None-Match"] == '"1"'
+
+
+def test_a_bytes_body_the_headers_call_chunked_is_sent_in_chunks(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=b"whole", headers={"Transfer-Encoding": "chunked"})
+    with requests.get(URL, stream=True) as answer:
+        assert list(answer.iter_content(None)) == [b"whole"]
+
+
+def test_status_zero_gives_no_content_as_requests_does(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body=b"ignored", status=0)
+    answer = requests.get(URL)
+    assert (answer.status_code, answer.content) == (0, None)
 
 
 def test_a_file_body_is_streamed_once(mock: canned.RequestsMock, tmp_path: Path) -> None:
@@ -330,6 +409,25 @@ def test_a_retry_after_header_is_honoured_without_waiting() -> None:
         mock.add(canned.GET, URL, status=200)
         with retrying_session(total=1, respect_retry_after_header=True) as session:
             assert session.get(URL).status_code == 200
+
+
+@pytest.mark.usefixtures("no_sleep")
+def test_a_retry_subclass_reads_the_answers_body_to_decide() -> None:
+    seen: list[bytes] = []
+
+    class BodyReadingRetry(Retry):  # as PyGithub's GithubRetry tells rate limits from a 403
+        def increment(self, *args: Any, response: Any = None, **kwargs: Any) -> Retry:
+            seen.append(response.data)
+            return super().increment(*args, response=response, **kwargs)
+
+    with canned.RequestsMock(registry=canned.registries.OrderedRegistry) as mock:
+        mock.add(canned.GET, URL, status=403, body=b"secondary rate limit")
+        mock.add(canned.GET, URL, body=b"ok")
+        with requests.Session() as session:
+            retry = BodyReadingRetry(total=1, status_forcelist=[403], backoff_factor=10)
+            session.mount("https://", HTTPAdapter(max_retries=retry))
+            assert session.get(URL).content == b"ok"
+    assert seen == [b"secondary rate limit"]
 
 
 # -- passthrough ------------------------------------------------------------------------------------------

@@ -34,17 +34,28 @@ real_send: Final[Send] = HTTPAdapter.send
 
 
 class _Body(io.BytesIO):
-    """A body whose `isclosed()` turns true once read to the end, so streaming stops there."""
+    """A body served as `http.client.HTTPResponse` serves one: read in pieces, and once read
+    to the end `isclosed()` is true and `fp` is None. urllib3 stops streaming there, and
+    wrappers that tee the body (CacheControl's) take `fp is None` as the end of it."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)  # shares `data` until written to: never here
+        self._size = len(data)
+
+    @property
+    def fp(self) -> _Body | None:
+        return None if self.isclosed() else self
 
     def isclosed(self) -> bool:
-        return self.closed or self.tell() >= len(self.getbuffer())
+        return self.closed or self.tell() >= self._size
 
 
 class _Empty:
-    """A body with nothing in it, shared by every answer that has none (or was handed over):
-    reading gives b"" and closing is a no-op, so one instance serves all."""
+    """The body of a HEAD answer, shared by all of them: reading gives b"" and closing is a
+    no-op, so one instance serves all. Read to the end from the start, as http.client's is."""
 
     closed = False
+    fp = None
 
     def read(self, amount: int | None = None) -> bytes:
         return b""
@@ -62,8 +73,8 @@ _EMPTY: Final = _Empty()
 
 
 class _NoBuffer:
-    """urllib3 2's read buffer for a response whose source is `_EMPTY` (a HEAD answer, or a
-    body handed over): nothing is ever buffered. Holds no state, so one instance serves every
+    """urllib3 2's read buffer for a response whose source is `_EMPTY` (a HEAD answer):
+    nothing is ever buffered. Holds no state, so one instance serves every
     answer; each of urllib3's own buffers weighs about 1.5 KB, which the call log would keep
     for every answer."""
 
@@ -72,7 +83,7 @@ class _NoBuffer:
 
     def put(self, data: bytes) -> None:
         if data:  # cannot happen while the source is `_EMPTY`; said loudly if it ever does
-            raise RuntimeError("canned: a handed-over response was given bytes to buffer")
+            raise RuntimeError("canned: a HEAD answer was given bytes to buffer")
 
     def get(self, n: int) -> bytes:
         return b""
@@ -200,43 +211,27 @@ def to_request(prepared: requests.PreparedRequest, send_kwargs: dict[str, Any]) 
     return view
 
 
-def _is_handed_over(reply: Reply, method: str, stream: bool) -> bool:
-    """Whether the route's bytes can become the response's content as they are.
-
-    Only for a non-streamed, identity-encoded body whose Content-Length (if any) is right:
-    streamed, compressed and truncated answers go through urllib3 so they behave as a server's.
-    """
-    body = reply.body
-    if stream or method == "HEAD" or not isinstance(body, bytes):
-        return False
-    for name, value in reply.headers:
-        lowered = name.lower()
-        if lowered == "content-encoding" and value != "identity":
-            return False
-        if lowered == "content-length" and value.strip() != str(len(body)):
-            return False
-    return True
+def _is_chunked(reply: Reply) -> bool:
+    """Whether the answer's own headers say its body comes in chunks."""
+    encoding = reply.header("Transfer-Encoding")
+    return encoding is not None and "chunked" in encoding.lower()
 
 
-def _hand_over_content(response: requests.Response, body: bytes) -> None:
-    """Give `response` its content without copying it (requests keeps it in `_content`)."""
-    response._content = body
-    response._content_consumed = True  # type: ignore[attr-defined]  # requests sets it so
-
-
-def _raw_response(reply: Reply, method: str, *, handed_over: bool = False) -> HTTPResponse:
+def _raw_response(reply: Reply, method: str) -> HTTPResponse:
+    """The answer as urllib3 gives one from a server, its body unread: requests (and anything
+    that wraps or reads `raw`) reads it as it would from a connection."""
     headers = reply.headers
     body = reply.body
-    if method == "HEAD" or handed_over:
-        fp: Any = _EMPTY  # a HEAD answer carries headers only (API.md §5 row 5)
-    elif isinstance(body, bytes):
+    if method == "HEAD":
+        fp: Any = _EMPTY  # a HEAD answer carries headers only, as from a server
+    elif isinstance(body, bytes) and not _is_chunked(reply):
         fp = _Body(body)
     elif hasattr(body, "read"):
         fp = body
     elif isinstance(body, AsyncIterable):
         raise TypeError("requests cannot read an async iterator body; give bytes or an iterator")
-    else:
-        fp = _ChunkedSource(body)  # an iterable of bytes, checked at add()
+    else:  # an iterable of bytes (checked at add()), or bytes the headers say are chunked
+        fp = _ChunkedSource((body,) if isinstance(body, bytes) else body)
         if reply.header("Transfer-Encoding") is None:
             headers += (("Transfer-Encoding", "chunked"),)
     # The stand-in for http.client's response is read only by requests' cookie extraction and
@@ -252,7 +247,6 @@ def _raw_response(reply: Reply, method: str, *, handed_over: bool = False) -> HT
         preload_content=False,
         original_response=original,  # type: ignore[arg-type]  # duck-typed
         request_method=method,
-        enforce_content_length=not handed_over,  # a handed-over body was read already
     )
     if fp is _EMPTY and hasattr(raw, "_decoded_buffer"):  # urllib3 2 (1.26 has none)
         raw._decoded_buffer = _NO_BUFFER  # type: ignore[assignment]  # duck-typed, stateless
@@ -276,12 +270,7 @@ def to_native(
         return adapter.build_response(prepared, reply)  # a custom route's own urllib3 response
     if reply.error is not None:
         raise reply.error
-    method = prepared.method or "GET"
-    if not _is_handed_over(reply, method, bool(kwargs.get("stream"))):
-        return adapter.build_response(prepared, _raw_response(reply, method))
-    response = adapter.build_response(prepared, _raw_response(reply, method, handed_over=True))
-    _hand_over_content(response, reply.body)  # type: ignore[arg-type]  # bytes, checked above
-    return response
+    return adapter.build_response(prepared, _raw_response(reply, prepared.method or "GET"))
 
 
 def on_request(
