@@ -29,10 +29,10 @@ def mock() -> canned.RequestsMock:
         (lambda m: m.add("GET", 7), TypeError, "add(): url must be a URL string or a compiled regex, got 7 (int)"),
         (lambda m: m.add("GET", None), TypeError, "add(): url must be a URL string or a compiled regex, got None (NoneType)"),
         (lambda m: m.add("GET", "/relative"), ValueError, "add(): url must be an absolute URL such as 'https://api.test/path', got '/relative' (str)"),
-        (lambda m: m.add("GET", URL, status="200"), TypeError, "add(): status must be an int from 100 to 599, got '200' (str)"),
-        (lambda m: m.add("GET", URL, status=True), TypeError, "add(): status must be an int from 100 to 599, got True (bool)"),
-        (lambda m: m.add("GET", URL, status=600), ValueError, "add(): status must be an int from 100 to 599, got 600 (int)"),
-        (lambda m: m.add("GET", URL, status=99), ValueError, "add(): status must be an int from 100 to 599, got 99 (int)"),
+        (lambda m: m.add("GET", URL, status="200"), TypeError, "add(): status must be an int from 0 to 999, got '200' (str)"),
+        (lambda m: m.add("GET", URL, status=True), TypeError, "add(): status must be an int from 0 to 999, got True (bool)"),
+        (lambda m: m.add("GET", URL, status=1000), ValueError, "add(): status must be an int from 0 to 999, got 1000 (int)"),
+        (lambda m: m.add("GET", URL, status=-1), ValueError, "add(): status must be an int from 0 to 999, got -1 (int)"),
         (lambda m: m.add("GET", URL, json={1, 2}), TypeError, "add(): json must be serialisable to JSON, got {1, 2} (set): Object of type set is not JSON serializable"),
         (lambda m: m.add("GET", URL, json={"a": 1}, body="x"), ValueError, "add(): pass json= or body=, not both"),
         (lambda m: m.add("GET", URL, body=12), TypeError, "add(): body must be str, bytes, a file object, an iterable of bytes or an exception, got 12 (int)"),
@@ -44,11 +44,11 @@ def mock() -> canned.RequestsMock:
         (lambda m: m.add("GET", URL, passthrough=1), TypeError, "add(): passthrough must be True or False, got 1 (int)"),
         (lambda m: m.add("GET", URL, auto_calculate_content_length="yes"), TypeError, "add(): auto_calculate_content_length must be True or False, got 'yes' (str)"),
         (lambda m: m.add("", URL), TypeError, "add(): method must be an HTTP method string such as 'GET', got '' (str)"),
-        (lambda m: m.upsert("GET", URL, status="1"), TypeError, "upsert(): status must be an int from 100 to 599, got '1' (str)"),
+        (lambda m: m.upsert("GET", URL, status="1"), TypeError, "upsert(): status must be an int from 0 to 999, got '1' (str)"),
         (lambda m: m.replace("GET", 7), TypeError, "replace(): url must be a URL string or a compiled regex, got 7 (int)"),
         (lambda m: m.remove(7, URL), TypeError, "remove(): method must be an HTTP method string such as 'GET', got 7 (int)"),
-        (lambda m: m.add(canned.Response("GET", URL, status=0)), ValueError, "Response(): status must be an int from 100 to 599, got 0 (int)"),
-        (lambda m: m.add(canned.CallbackResponse("GET", "x", callback=print)), ValueError, "CallbackResponse(): url must be an absolute URL"),
+        (lambda m: m.add(canned.Response("GET", URL, status=1000)), ValueError, "Response(): status must be an int from 0 to 999, got 1000 (int)"),
+        (lambda m: m.add(canned.CallbackResponse("GET", "x", callback=print)), ValueError, "add(): url must be an absolute URL such as 'https://api.test/path', got 'x' (str)"),
         (lambda m: m.add_callback("GET", URL, callback="nope"), TypeError, "add_callback(): callback must be callable, got 'nope' (str)"),
         (lambda m: m.add_passthru(5), TypeError, "add_passthru(): prefix must be a non-empty URL prefix string or a compiled regex, got 5 (int)"),
         (lambda m: m.assert_call_count(URL, "1"), TypeError, "assert_call_count(): count must be an int, got '1' (str)"),
@@ -159,7 +159,7 @@ def test_a_callback_status_out_of_range_names_the_callback() -> None:
         mock.add_callback("GET", URL, callback=handler)
         with pytest.raises(
             ValueError,
-            match=r"^callback .*handler: status must be an int from 100 to 599, got 1000",
+            match=r"^callback .*handler: status must be an int from 0 to 999, got 1000",
         ):
             requests.get(URL)
 

@@ -204,6 +204,7 @@ class Mock:
             route: BaseResponse = Response(method, url, body, _where="add()", **kwargs)
         else:  # a ready route, or arguments `_build` has to check or rearrange
             route = self._build("add()", method, url, body, adding_headers, args, kwargs)
+        route.check_registrable("add()")
         with self._thread_lock:  # another thread may be finding a route right now
             return self._registry.add(route)
 
@@ -265,6 +266,7 @@ class Mock:
             match=match,
             _where="add_callback()",
         )
+        route.check_registrable("add_callback()")
         with self._thread_lock:
             return self._registry.add(route)
 
@@ -299,6 +301,7 @@ class Mock:
             ValueError: no route with this method and URL is registered.
         """
         route = self._build("replace()", method_or_response, url, body, None, args, kwargs)
+        route.check_registrable("replace()")
         with self._thread_lock:
             return self._registry.replace(route)
 
@@ -312,6 +315,7 @@ class Mock:
     ) -> BaseResponse:
         """Same as `responses.upsert`: `replace`, or `add` when nothing equal is registered."""
         route = self._build("upsert()", method_or_response, url, body, None, args, kwargs)
+        route.check_registrable("upsert()")
         with self._thread_lock:
             try:
                 return self._registry.replace(route)
@@ -364,10 +368,10 @@ class Mock:
             validation.reject("assert_call_count()", "url", "a URL string", url)
         if isinstance(count, bool) or not isinstance(count, int):
             validation.reject("assert_call_count()", "count", "an int", count)
-        url = urls.with_default_path(url)
-        called = sum(1 for call in self._calls if call.request.url == url)
+        called_url = urls.with_default_path(url)
+        called = sum(1 for call in self._calls if call.request.url == called_url)
         if called != count:
-            raise CallCountError(
+            raise CallCountError(  # the URL as the caller wrote it, as in responses
                 f"Expected URL '{url}' to be called {count} times. Called {called} times."
             )
         return True

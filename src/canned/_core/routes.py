@@ -76,9 +76,12 @@ def _content_type_pair(content_type: str) -> tuple[tuple[str, str], ...]:
 
 
 def check_body(where: str, body: Any) -> Body | BaseException:
-    """A body a route can answer with: text, bytes, a file, chunks, or an exception to raise."""
+    """A body a route can answer with: text, bytes, a file, chunks, or an exception to raise.
+    None is an empty body, as in responses."""
     if type(body) is bytes:  # the usual case first: this runs for every route
         return body
+    if body is None:
+        return b""
     if isinstance(body, str):
         return body.encode("utf-8")
     if isinstance(body, (bytes, BaseException)):
@@ -134,19 +137,19 @@ class BaseResponse:
         self.method: str = _METHODS.get(method) if type(method) is str else None  # type: ignore[assignment]  # checked next
         if self.method is None:
             self.method = validation.check_method(where, method)
-        if type(url) is not str:
-            url = validation.check_url(where, url)  # a regex or a str subclass
         query = ""
         if isinstance(url, str):
+            # Any URL is taken here (suites build routes only to compare them); one that does
+            # not parse is refused when the route is registered (`check_registrable`).
             try:
                 key, query, _ = urls.parse_url(url)
             except ValueError:
-                validation.check_url(where, url)  # raises the message for it
-                raise
-            if key.path == "/":
-                url = urls.with_default_path(url)  # "https://host" is registered as ".../"
-            self._key_of = url  # `url_key` is `_key` while `url` is still this string
-            self._key = key
+                pass
+            else:
+                if key.path == "/":
+                    url = urls.with_default_path(url)  # "https://host" is registered as ".../"
+                self._key_of = url  # `url_key` is `_key` while `url` is still this string
+                self._key = key
         self.url: URL = url
         if match == () or (type(match) is list and not match):
             self.match: tuple[Matcher, ...] = ()
@@ -195,12 +198,27 @@ class BaseResponse:
 
     @property
     def url_key(self) -> urls.URLKey | None:
-        """The normalised URL without query for a string URL; None for a regex."""
+        """The normalised URL without query for a string URL; None for a regex (or a URL that
+        does not parse, which cannot be registered)."""
         url = self.url
         if self._key_of is not url:  # first use, or `url` was changed
-            self._key = None if isinstance(url, re.Pattern) else urls.parse_url(url).key
+            try:
+                self._key = urls.parse_url(url).key if isinstance(url, str) else None
+            except ValueError:
+                self._key = None
             self._key_of = url
         return self._key
+
+    def check_registrable(self, where: str) -> None:
+        """Refuse, naming `where`, a URL that no request could match: neither an absolute URL
+        nor a compiled regex. A route that decides for itself interprets its own URL.
+
+        Raises:
+            TypeError: the URL is neither a string nor a compiled regex.
+            ValueError: the URL string is not absolute.
+        """
+        if self.url_key is None and not self._decides_itself:
+            validation.check_url(where, self.url)
 
     @property
     def is_prefix(self) -> bool:
@@ -355,12 +373,12 @@ class Response(BaseResponse):
             method, url, match_querystring, match, passthrough=passthrough, _where=_where
         )
         where = _where or validation.class_call(type(self))
-        if type(status) is not int or not 100 <= status <= 599:
+        if type(status) is not int or not 0 <= status <= 999:
             status = validation.check_status(where, status)
         self.status: int = status
         pairs = () if headers is None else validation.check_headers(where, headers)
         if json is not None:
-            if body not in ("", b""):
+            if body is not None and body not in ("", b""):
                 raise ValueError(f"{where}: pass json= or body=, not both")
             body = validation.check_json(where, json)
         self.body: Any = body
@@ -386,30 +404,65 @@ class Response(BaseResponse):
                 where, "auto_calculate_content_length", auto_calculate_content_length
             )
         self.auto_calculate_content_length = auto_calculate_content_length
-        self._header_pairs = self._content_type_header(pairs) + pairs
+        self._header_pairs = self._answer_headers(pairs)
+        self._made_from = self._answer_inputs()
+
+    def _answer_inputs(self) -> tuple[Any, ...]:
+        """The attributes the answer is made from, as set now."""
+        return (
+            self.body,
+            self.status,
+            self.headers,
+            self.content_type,
+            self.auto_calculate_content_length,
+        )
+
+    def _answer_headers(self, pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        headers = self._content_type_header(pairs) + pairs
         if (
-            auto_calculate_content_length
+            self.auto_calculate_content_length
             and isinstance(self._body, bytes)
             and not any(name.lower() == "content-length" for name, _ in pairs)
         ):
-            self._header_pairs += (("Content-Length", str(len(self._body))),)
+            headers += (("Content-Length", str(len(self._body))),)
+        return headers
+
+    def _refresh(self) -> None:
+        """Remake the answer from the attributes as they are now: suites change `body`,
+        `status` or `headers` (in place too) between requests, as responses allows."""
+        where = f"{type(self).__name__} attribute"
+        status = self.status
+        if type(status) is not int or not 0 <= status <= 999:
+            validation.check_status(where, status)
+        if self.body is not self._made_from[0]:
+            self._body = check_body(where, self.body)
+        self._header_pairs = self._answer_headers(validation.check_headers(where, self.headers))
+        self._made_from = self._answer_inputs()
+
+    def _current(self) -> None:
+        if self.headers is not None or self._made_from != self._answer_inputs():
+            self._refresh()
 
     def get_headers(self) -> list[tuple[str, str]]:
         """The answer's header pairs, Content-Type first; repeated names are kept."""
+        self._current()
         return list(self._header_pairs)
 
     def get_response(self, request: Any) -> Reply:
+        self._current()
         if isinstance(self._body, BaseException):
             return Reply(self.status, self._header_pairs, error=self._body)
         return Reply(self.status, self._header_pairs, self._body)
 
     def __repr__(self) -> str:
-        given = self.headers
-        shown_headers = json_module.dumps(
-            given if given is None or isinstance(given, dict) else dict(given)
-        )
+        """As responses shows a route: the URL as given (a regex as its repr), the headers as
+        JSON."""
+        try:
+            shown_headers = json_module.dumps(self.headers)
+        except TypeError:  # a header class JSON cannot write: shown as its pairs
+            shown_headers = json_module.dumps(dict(self.headers))
         return (
-            f"<Response(url='{self._url_identity()}' status={self.status} "
+            f"<Response(url='{self.url}' status={self.status} "
             f"content_type='{self.content_type}' headers='{shown_headers}')>"
         )
 

@@ -1,7 +1,7 @@
 """Every bad-argument message, in one shape.
 
 Owns: the checks that reject bad input where it is given (at `add`, not at request time) and the
-text of their errors: `TypeError("add(): status must be an int from 100 to 599, got '200' (str)")`.
+text of their errors: `TypeError("add(): status must be an int from 0 to 999, got '200' (str)")`.
 Imports nothing from the rest of canned but the URL rules.
 """
 
@@ -62,9 +62,9 @@ def check_url(where: str, url: Any) -> str | re.Pattern[str]:
 
 def check_status(where: str, status: Any) -> int:
     if isinstance(status, bool) or not isinstance(status, int):
-        reject(where, "status", "an int from 100 to 599", status)
-    if not 100 <= status <= 599:
-        reject(where, "status", "an int from 100 to 599", status, error=ValueError)
+        reject(where, "status", "an int from 0 to 999", status)
+    if not 0 <= status <= 999:
+        reject(where, "status", "an int from 0 to 999", status, error=ValueError)
     return status
 
 
