@@ -67,9 +67,15 @@ class Recorder(RequestsMock):
         return super().settle(outcome, response)
 
     def _keep(self, response: Any) -> None:
-        """Register the real answer as a route: final URL, status, body, headers."""
-        headers = dict(response.headers)
-        content_type = headers.pop("Content-Type", None) or headers.pop("content-type", None)
+        """Register the real answer as a route: final URL, status, body, headers; the
+        Content-Type header, whatever the case of its name, becomes the route's `content_type`."""
+        headers: dict[str, Any] = {}
+        content_type: str | None = None
+        for name, value in response.headers.items():
+            if name.lower() == "content-type":
+                content_type = value
+            else:
+                headers[name] = value
         raw: bytes = response.content
         body: str | bytes
         try:
@@ -89,12 +95,14 @@ class Recorder(RequestsMock):
 
     def dump_to_file(
         self,
-        file_path: str | os.PathLike[str],
+        file_path: str | bytes | os.PathLike[Any],
         *,
         registered: Iterable[BaseResponse] | None = None,
         keep_headers: bool = False,
     ) -> None:
-        """Write the recorded routes to `file_path` as YAML, atomically."""
+        """Same as responses: write the recorded routes (or `registered`) to `file_path` as YAML.
+        Differs: written atomically, secrets redacted, and `keep_headers=True` (canned's own)
+        keeps the headers a server adds by itself (Date, Server, Content-Length, ...)."""
         routes = self.get_registry().registered if registered is None else registered
         data = dump_data(routes, keep_headers=keep_headers)
 
@@ -104,9 +112,13 @@ class Recorder(RequestsMock):
         write_atomically(file_path, write)
 
     def record(
-        self, *, file_path: str | os.PathLike[str] = "response.yaml", keep_headers: bool = False
+        self,
+        *,
+        file_path: str | bytes | os.PathLike[Any] = "response.yaml",
+        keep_headers: bool = False,
     ) -> Callable[[F], F]:
-        """Same as responses: run the decorated function recording, then write `file_path`."""
+        """Same as responses: run the decorated function recording, then write `file_path`.
+        Differs: `keep_headers` is passed on to `dump_to_file`."""
 
         def decorate(function: F) -> F:
             @functools.wraps(function)

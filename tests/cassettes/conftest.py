@@ -16,6 +16,7 @@ ANSWERS: dict[str, tuple[int, list[tuple[str, str]], bytes]] = {
     "/json": (200, [("Content-Type", "application/json")], b'{"id": 1}'),
     "/cookie": (200, [("Content-Type", "text/plain"), ("Set-Cookie", "session=s3cr3t")], b"ok"),
     "/search": (200, [("Content-Type", "text/plain")], b"found"),
+    "/shouting": (200, [("CONTENT-TYPE", "application/json"), ("x", "foo")], b'{"id": 1}'),
 }
 
 

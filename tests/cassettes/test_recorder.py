@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ else:  # pragma: no cover - the 3.9 run
     import tomli as tomllib
 
 
-def record_to(path: Path, work: Any) -> None:
+def record_to(path: Path | bytes, work: Any) -> None:
     _recorder.record(file_path=path)(work)()
 
 
@@ -168,10 +169,45 @@ def test_a_missing_key_is_a_key_error(tmp_path: Path) -> None:
         canned.RequestsMock()._add_from_file(str(path))
 
 
-def test_remove_default_headers_drops_what_a_server_adds() -> None:
-    data = {"headers": {"Content-Length": "1", "date": "x", "X-Kept": "1"}}
-    assert _recorder._remove_default_headers(data) == {"headers": {"X-Kept": "1"}}
-    assert _recorder._remove_default_headers({"headers": {"Server": "x"}}) == {}
+def test_remove_default_headers_drops_what_a_server_adds_in_any_case() -> None:
+    data = {
+        "responses": [
+            {"response": {"headers": {"content-length": "1", "DATE": "x", "X-Kept": "1"}}},
+            {"response": {"headers": {"Server": "x", "Content-Encoding": "gzip"}}},
+        ]
+    }
+    assert _recorder._remove_default_headers(data) == {
+        "responses": [{"response": {"headers": {"X-Kept": "1"}}}, {"response": {}}]
+    }
+
+
+def test_remove_default_headers_returns_what_is_not_a_dict_unchanged() -> None:
+    data = [{"headers": {"Server": "x"}}]
+    assert _recorder._remove_default_headers(data) == [{"headers": {"Server": "x"}}]
+
+
+def test_a_content_type_header_in_any_case_is_recorded_as_the_content_type(
+    server: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "out.yaml"
+    record_to(path, lambda: requests.get(server + "/shouting"))
+    entry = yaml.safe_load(path.read_text())["responses"][0]["response"]
+    assert (entry["content_type"], entry["headers"]) == ("application/json", {"x": "foo"})
+
+
+def test_record_accepts_a_bytes_file_path(server: str, tmp_path: Path) -> None:
+    path = tmp_path / "out.yaml"
+    record_to(os.fsencode(path), lambda: requests.get(server + "/text"))
+    assert yaml.safe_load(path.read_text())["responses"][0]["response"]["body"] == "hello"
+
+
+def test_dump_to_file_accepts_a_bytes_file_path(server: str, tmp_path: Path) -> None:
+    path = tmp_path / "out.yaml"
+    recorder = _recorder.Recorder()
+    with recorder:
+        requests.get(server + "/text")
+        recorder.dump_to_file(os.fsencode(path))
+    assert yaml.safe_load(path.read_text())["responses"][0]["response"]["body"] == "hello"
 
 
 def test_head_recordings_keep_content_type_once(server: str, tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """Building the recorded data from routes, and writing it to a file atomically.
 
-Owns `dump_data` (responses' `_dump` structure), the default-header stripping, binary bodies
-(base64 when not UTF-8 text) and `write_atomically`. YAML is imported only when written.
+Owns `dump_data` (responses' `_dump` structure), the default-header stripping (names in any
+case), binary bodies (base64 when not UTF-8 text) and `write_atomically`. YAML is imported only
+when written.
 """
 
 from __future__ import annotations
@@ -21,20 +22,33 @@ DEFAULT_HEADERS: Final = frozenset(
 )
 
 
-def _remove_default_headers(data: dict[str, Any]) -> dict[str, Any]:
-    """Same as responses: drop the headers a server adds by itself; drop `headers` if empty."""
-    headers = data.get("headers")
+def _remove_default_headers(data: Any) -> Any:
+    """Same as responses: in a recorded document (`{"responses": [{"response": {...}}, ...]}`),
+    drop from each entry the headers a server adds by itself, and `headers` when it ends up empty;
+    changes `data` in place and returns it; anything but a dict is returned unchanged.
+    Differs: header names are compared ignoring case (responses keeps `content-length`), and an
+    entry without `headers` is skipped (responses raises `KeyError`)."""
+    if isinstance(data, dict):
+        for item in data["responses"]:
+            drop_default_headers(item["response"])
+    return data
+
+
+def drop_default_headers(entry: dict[str, Any]) -> dict[str, Any]:
+    """In one recorded entry, drop the headers a server adds by itself, whatever their case, and
+    `headers` when it ends up empty."""
+    headers = entry.get("headers")
     if headers:
         kept = {
             name: value for name, value in headers.items() if name.lower() not in DEFAULT_HEADERS
         }
         if kept:
-            data["headers"] = kept
+            entry["headers"] = kept
         else:
-            del data["headers"]
-    elif "headers" in data:
-        del data["headers"]
-    return data
+            del entry["headers"]
+    elif "headers" in entry:
+        del entry["headers"]
+    return entry
 
 
 def route_data(route: BaseResponse, *, keep_headers: bool = False) -> dict[str, Any]:
@@ -57,7 +71,7 @@ def route_data(route: BaseResponse, *, keep_headers: bool = False) -> dict[str, 
         entry["body"] = body
     entry = {key: value for key, value in entry.items() if value is not None}
     if not keep_headers:
-        _remove_default_headers(entry)
+        drop_default_headers(entry)
     elif not entry.get("headers"):
         entry.pop("headers", None)
     return entry
@@ -67,10 +81,13 @@ def dump_data(routes: Iterable[BaseResponse], *, keep_headers: bool = False) -> 
     return {"responses": [{"response": route_data(r, keep_headers=keep_headers)} for r in routes]}
 
 
-def write_atomically(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> None:
+def write_atomically(
+    path: str | bytes | os.PathLike[Any], write: Callable[[IO[bytes]], None]
+) -> None:
     """Write through `write` into a temporary file beside `path`, then move it into place, so a
-    reader never sees half a file and a failed write leaves the old file whole."""
-    target = Path(path)
+    reader never sees half a file and a failed write leaves the old file whole. `path` may be
+    bytes, as `open` allows."""
+    target = Path(os.fsdecode(path))
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
         with os.fdopen(handle, "wb") as file:
