@@ -211,10 +211,16 @@ def to_request(prepared: requests.PreparedRequest, send_kwargs: dict[str, Any]) 
     return view
 
 
-def _is_chunked(reply: Reply) -> bool:
-    """Whether the answer's own headers say its body comes in chunks."""
-    encoding = reply.header("Transfer-Encoding")
-    return encoding is not None and "chunked" in encoding.lower()
+def _header_facts(headers: tuple[tuple[str, str], ...]) -> tuple[str | None, bool]:
+    """The answer's Transfer-Encoding, and whether it sets cookies: one pass over its headers."""
+    encoding, cookies = None, False
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == "transfer-encoding":
+            encoding = value
+        elif lowered == "set-cookie":
+            cookies = True
+    return encoding, cookies
 
 
 def _raw_response(reply: Reply, method: str) -> HTTPResponse:
@@ -222,9 +228,10 @@ def _raw_response(reply: Reply, method: str) -> HTTPResponse:
     that wraps or reads `raw`) reads it as it would from a connection."""
     headers = reply.headers
     body = reply.body
+    encoding, cookies = _header_facts(headers)
     if method == "HEAD":
         fp: Any = _EMPTY  # a HEAD answer carries headers only, as from a server
-    elif isinstance(body, bytes) and not _is_chunked(reply):
+    elif type(body) is bytes and (encoding is None or "chunked" not in encoding.lower()):
         fp = _Body(body)
     elif hasattr(body, "read"):
         fp = body
@@ -232,12 +239,12 @@ def _raw_response(reply: Reply, method: str) -> HTTPResponse:
         raise TypeError("requests cannot read an async iterator body; give bytes or an iterator")
     else:  # an iterable of bytes (checked at add()), or bytes the headers say are chunked
         fp = _ChunkedSource((body,) if isinstance(body, bytes) else body)
-        if reply.header("Transfer-Encoding") is None:
+        if encoding is None:
             headers += (("Transfer-Encoding", "chunked"),)
     # The stand-in for http.client's response is read only by requests' cookie extraction and
     # by urllib3's chunked reads; without either, leaving it out saves both their work.
     original = None
-    if isinstance(fp, _ChunkedSource) or reply.header("Set-Cookie") is not None:
+    if cookies or isinstance(fp, _ChunkedSource):
         original = _OriginalResponse(headers, method)
     raw = HTTPResponse(
         body=fp,
