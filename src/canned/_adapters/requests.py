@@ -353,6 +353,9 @@ def intercepted_send(
     mock = activation.current()
     if mock is None:  # the last mock left while this call was on its way
         return interceptor.original(adapter, request, *args, **kwargs)
+    send_override = getattr(mock, "send_override", None)
+    if send_override is not None:  # a RequestsMock subclass's own `_on_request` (responses' hook)
+        return send_override(adapter, request, *args, **kwargs)  # type: ignore[no-any-return]  # the subclass's return
     real = getattr(mock, "real_adapter_send", None) or interceptor.original
     return on_request(mock, adapter, request, real=real, **send_kwargs(args, kwargs))
 

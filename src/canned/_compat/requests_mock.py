@@ -16,7 +16,7 @@ from canned._adapters import requests as requests_adapter
 from canned._core import urls, validation
 from canned._core.mock import Mock, OnUnmatched, ResponseCallback
 from canned._core.registry import FirstMatchRegistry
-from canned._core.routes import BaseResponse
+from canned._core.routes import BaseResponse, is_overridden
 
 DEFAULT_TARGET: Final = "requests.adapters.HTTPAdapter.send"
 
@@ -25,7 +25,20 @@ class RequestsMock(Mock):
     """Same as `responses.RequestsMock` (see `canned._core.mock.Mock` for the differences).
 
     A `target` other than `HTTPAdapter.send` is patched too, with the same intercepting send.
+    A subclass's own `_on_request`, `_find_match` or `_parse_request_params` is called for each
+    request, as in responses.
     """
+
+    # Set per class: a subclass overrides `_parse_request_params`, so it gives `request.params`.
+    _own_params: bool = False
+    # Set per mock of a subclass that overrides `_on_request`: `unbound_on_send()`, which the
+    # requests adapter calls in place of its own handling.
+    send_override: Callable[..., Any] | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._own_params = is_overridden(cls, "_parse_request_params")
+        cls._asks_hooks = cls._asks_hooks or cls._own_params
 
     def __init__(
         self,
@@ -57,6 +70,8 @@ class RequestsMock(Mock):
         self.real_adapter_send = real_adapter_send
         self._real_send = real_adapter_send or requests_adapter.real_send
         self._patcher: Any = None
+        if is_overridden(type(self), "_on_request"):
+            self.send_override = self.unbound_on_send()
 
     @staticmethod
     def _check_target(target: str) -> None:
@@ -98,9 +113,14 @@ class RequestsMock(Mock):
             self, adapter, request, real=real, retries=retries, **kwargs
         )
 
-    def _find_match(self, request: Any) -> tuple[BaseResponse | None, list[str]]:
-        with self._thread_lock:
-            return self._registry.find(request)
+    def _find_through_hooks(self, request: Any) -> tuple[BaseResponse | None, list[str]]:
+        """responses' order: `request.params` from `_parse_request_params(request.path_url)`
+        (a requests `PreparedRequest` only), then `_find_match`."""
+        if self._own_params:
+            path_url = getattr(request, "path_url", None)
+            if path_url is not None:
+                request.params = self._parse_request_params(path_url)
+        return super()._find_through_hooks(request)
 
     @staticmethod
     def _parse_request_params(url: str) -> dict[str, str | list[str]]:

@@ -33,6 +33,7 @@ from canned._core.routes import (
     FalseBool,
     Matcher,
     Response,
+    is_overridden,
 )
 from canned.errors import CallCountError, UnfiredRoutesError, UnmatchedRequestWarning
 
@@ -132,6 +133,13 @@ class Mock:
     PUT: Final = PUT
     Response = Response
     response_callback: ResponseCallback | None = None
+    # Set per class: a subclass overrides one of responses' RequestsMock hooks that finding a
+    # route goes through (`_find_match`), so each request is found through `_find_through_hooks`.
+    _asks_hooks: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._asks_hooks = is_overridden(cls, "_find_match")
 
     def __init__(
         self,
@@ -397,7 +405,10 @@ class Mock:
         if not self._thread_lock.acquire(blocking):
             return None
         try:
-            route, reasons = self._registry.find(shape)
+            if self._asks_hooks:
+                route, reasons = self._find_through_hooks(shape)
+            else:
+                route, reasons = self._registry.find(shape)
             if route is not None:
                 route._served += 1
             else:
@@ -418,6 +429,18 @@ class Mock:
             )
         )
         return self._unmatched(request, message)
+
+    def _find_match(self, request: Any) -> tuple[BaseResponse | None, list[str]]:
+        """Same as `responses.RequestsMock._find_match`: `(route, [])`, or `(None, reasons)` with
+        one reason per route, found under the lock. A subclass's override finds each request's
+        route."""
+        with self._thread_lock:
+            return self._registry.find(request)
+
+    def _find_through_hooks(self, request: Any) -> tuple[BaseResponse | None, list[str]]:
+        """Find `request`'s route the way responses does, through the hooks a subclass
+        overrides (here `_find_match`)."""
+        return self._find_match(request)
 
     def _answer(self, request: Request, route: BaseResponse) -> Outcome:
         if route.passthrough:

@@ -2,8 +2,9 @@
 
 Owns: `BaseResponse` (method, URL, matchers, call log, `matches`), `Response` (a static answer),
 `CallbackResponse` (an answer computed per request) and `PassthroughResponse` (the real network),
-all with responses' names and arguments. Arguments are checked here, at registration. Must not
-import an HTTP client: answers are `Reply` values that adapters convert.
+all with responses' names and arguments, and responses' subclass hooks (`_url_matches`,
+`_req_attr_matches`, `_should_match_querystring`, `get_headers`). Arguments are checked here, at
+registration. Must not import an HTTP client: answers are `Reply` values that adapters convert.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import json as json_module
 import re
 import threading
-from collections.abc import AsyncIterable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from typing import Any, Final, Union
+from urllib.parse import urlsplit
 
 from canned._core import urls, validation
 from canned._core.calls import CallList
@@ -44,6 +46,13 @@ _METHODS: Final = {
 }
 # One shared header tuple per default Content-Type: most routes answer with one of a few.
 _CONTENT_TYPES: dict[str, tuple[tuple[str, str], ...]] = {}
+# responses' matching hooks: a route class that overrides one decides which requests it answers.
+_MATCHING_HOOKS: Final = (
+    "matches",
+    "_url_matches",
+    "_req_attr_matches",
+    "_should_match_querystring",
+)
 
 
 class FalseBool:
@@ -59,6 +68,90 @@ class _Unset:
 
 
 _UNSET: Final = _Unset()
+
+
+def is_overridden(cls: type, name: str) -> bool:
+    """Whether `cls` takes `name` from a class defined outside canned: a user's subclass
+    overrides one of responses' hooks, and canned calls it where responses would. `name` is
+    one that canned defines."""
+    owner = next(klass for klass in cls.__mro__ if name in vars(klass))
+    return not owner.__module__.startswith("canned.")
+
+
+class HeaderPairs(list[tuple[str, str]]):
+    """Answer headers as (name, value) pairs in order, repeated names kept, that can also be
+    written by name as responses' `HTTPHeaderDict` is, so that a `get_headers` override written
+    for responses (`headers = super().get_headers(); headers["X-A"] = "1"`) works unchanged.
+
+    A name (a str) in `[]`, `in`, `del`, `get` and `pop` is looked up in any case; `h[name] = v`
+    replaces every value of that name; `add` and `extend` (pairs or a mapping) append; `update`
+    replaces name by name. An int or a slice indexes the list.
+    """
+
+    def _positions(self, name: str) -> list[int]:
+        lowered = name.lower()
+        return [i for i, (key, _) in enumerate(self) if key.lower() == lowered]
+
+    def __getitem__(self, key: Any) -> Any:
+        if not isinstance(key, str):
+            return super().__getitem__(key)
+        lowered = key.lower()
+        values = [value for name, value in self if name.lower() == lowered]
+        if not values:
+            raise KeyError(key)
+        return ", ".join(values)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if not isinstance(key, str):
+            super().__setitem__(key, value)
+            return
+        positions = self._positions(key)
+        if not positions:
+            self.append((key, value))
+            return
+        super().__setitem__(positions[0], (key, value))
+        for position in reversed(positions[1:]):
+            super().__delitem__(position)
+
+    def __delitem__(self, key: Any) -> None:
+        if not isinstance(key, str):
+            super().__delitem__(key)
+            return
+        positions = self._positions(key)
+        if not positions:
+            raise KeyError(key)
+        for position in reversed(positions):
+            super().__delitem__(position)
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, str):
+            return bool(self._positions(item))
+        return super().__contains__(item)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if self._positions(name) else default
+
+    def pop(self, key: Any = -1, default: Any = _UNSET) -> Any:
+        if not isinstance(key, str):
+            return super().pop(key)
+        if not self._positions(key):
+            if default is _UNSET:
+                raise KeyError(key)
+            return default
+        value = self[key]
+        del self[key]
+        return value
+
+    def add(self, name: str, value: str) -> None:
+        self.append((name, value))
+
+    def extend(self, items: Any) -> None:
+        super().extend(items.items() if isinstance(items, Mapping) else items)
+
+    def update(self, items: Any = (), **more: str) -> None:
+        pairs = items.items() if isinstance(items, Mapping) else items
+        for name, value in [*pairs, *more.items()]:
+            self[name] = value
 
 
 def _has_content_type(headers: Sequence[tuple[str, str]]) -> bool:
@@ -118,7 +211,12 @@ class BaseResponse:
     # registration runs once per route, and suites register thousands.
     _calls: CallList | None = None  # made on the first call: most routes are never called
     _served: int = 0  # answers handed out; the registry's sequencing reads it under the lock
-    _decides_itself: bool = False  # a subclass overrides `matches`: the registry asks it
+    # Set per class: a subclass overrides one of responses' matching hooks, so the registry
+    # asks its `matches` for every request (it is not indexed by URL) ...
+    _decides_itself: bool = False
+    _own_url_rule: bool = False  # ... `_url_matches(url, other)`, called responses' way
+    _own_querystring_rule: bool = False  # ... `_should_match_querystring`, asked at creation
+    _own_headers: bool = False  # a subclass overrides `get_headers`: answers use it
 
     def __init__(
         self,
@@ -155,11 +253,10 @@ class BaseResponse:
             self.match: tuple[Matcher, ...] = ()
         else:
             self.match = validation.check_matchers(where, match)
-        self.match_querystring: bool = (
-            query != ""  # a regex URL has none
-            if match_querystring is None
-            else self._should_match_querystring(match_querystring)
-        )
+        if match_querystring is None and not self._own_querystring_rule:
+            self.match_querystring: bool = query != ""  # a regex URL has none
+        else:
+            self.match_querystring = bool(self._should_match_querystring(match_querystring))
         if self.match_querystring:
             from canned._core.matching import query_string_matcher
 
@@ -169,10 +266,21 @@ class BaseResponse:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._decides_itself = cls.matches is not BaseResponse.matches
+        cls._decides_itself = any(is_overridden(cls, hook) for hook in _MATCHING_HOOKS)
+        cls._own_url_rule = is_overridden(cls, "_url_matches")
+        cls._own_querystring_rule = is_overridden(cls, "_should_match_querystring")
+        cls._own_headers = is_overridden(cls, "get_headers")
 
-    def _should_match_querystring(self, given: Any) -> bool:
-        """Whether `match_querystring=given` (deprecated; not None) asks to match the query."""
+    def _should_match_querystring(self, match_querystring_argument: Any) -> bool:
+        """Same as `responses.BaseResponse._should_match_querystring`: whether the query string
+        is matched too. None (not given): when the URL has one; anything else but `FalseBool`
+        is deprecated. A subclass's override is asked with the argument as given, even None.
+
+        Differs: the deprecation warning is given for a regex URL too (the query is not matched).
+        """
+        given = match_querystring_argument
+        if given is None:
+            return isinstance(self.url, str) and urlsplit(self.url).query != ""
         if isinstance(given, FalseBool):
             return False
         warn_deprecated(MATCH_QUERYSTRING_DEPRECATED)
@@ -226,7 +334,8 @@ class BaseResponse:
         key = self.url_key
         return key is not None and key.path.endswith("/") and key.path != "/"
 
-    def _url_matches(self, view: Request, *, beneath: bool = False) -> bool:
+    def _url_answers(self, view: Request, *, beneath: bool = False) -> bool:
+        """Whether this route's URL answers `view`'s (`beneath`: as a trailing-slash prefix)."""
         if isinstance(self.url, re.Pattern):
             return not beneath and self.url.match(view.url) is not None
         key = self.url_key
@@ -243,11 +352,55 @@ class BaseResponse:
             )
         return got == key
 
+    # -- responses' hooks (a subclass overrides them; canned's own rules do not call them) --
+
+    def _url_matches(self, url: URL, other: str) -> bool:
+        """Same as `responses.BaseResponse._url_matches`: whether the request URL `other` is
+        answered by `url`, a string compared on scheme, host, port and path, or a regex matched.
+
+        A subclass's override is called so, with `self.url` and the request's URL, for any URL.
+        """
+        if isinstance(url, re.Pattern):
+            return url.match(other) is not None
+        try:
+            return urls.parse_url(other).key == urls.parse_url(url).key
+        except ValueError:  # not an absolute URL: no request URL is answered by it
+            return False
+
+    @staticmethod
+    def _req_attr_matches(match: Sequence[Matcher], request: Any) -> tuple[bool, str]:
+        """Same as `responses.BaseResponse._req_attr_matches`: `(True, "")`, or `(False, reason)`
+        from the first matcher in `match` that fails."""
+        for matcher in match:
+            ok, reason = matcher(request)
+            if not ok:
+                return False, as_mismatch(reason)
+        return True, ""
+
     # -- matching ---------------------------------------------------------------------------
 
     def matches(self, request: Any) -> tuple[bool, str]:
-        """`(True, "")`, or `(False, reason)` with the first reason this route does not answer."""
+        """`(True, "")`, or `(False, reason)` with the first reason this route does not answer.
+
+        A subclass that overrides responses' `_url_matches` or `_req_attr_matches` is answered
+        as responses answers it: method, then `_url_matches(self.url, url)`, then
+        `_req_attr_matches(self.match, request)`.
+        """
+        if self._decides_itself:
+            return self._matches_through_hooks(request)
         return self._matches(request, beneath=False)
+
+    def _matches_through_hooks(self, request: Any) -> tuple[bool, str]:
+        view = view_of(request)
+        if view.method != self.method:
+            return False, self._method_mismatch(view)
+        if self._own_url_rule:
+            if not self._url_matches(self.url, view.url):
+                return False, self._url_mismatch(view)
+        elif not self._url_answers(view):
+            return False, self._url_mismatch(view)
+        ok, reason = self._req_attr_matches(self.match, request)
+        return (True, "") if ok else (False, as_mismatch(reason))
 
     def _matches(
         self, request: Any, *, beneath: bool, explain: bool = True, view: Request | None = None
@@ -259,7 +412,7 @@ class BaseResponse:
             view = view_of(request)
         if view.method != self.method:
             return False, self._method_mismatch(view) if explain else ""
-        if not self._url_matches(view, beneath=beneath):
+        if not self._url_answers(view, beneath=beneath):
             return False, self._url_mismatch(view) if explain else ""
         if not explain:
             return self._matchers_pass(request), ""
@@ -278,12 +431,16 @@ class BaseResponse:
         return True
 
     def mismatches(self, request: Any) -> list[Mismatch]:
-        """Every reason this route does not answer `request` (empty when it does)."""
+        """Every reason this route does not answer `request` (empty when it does); a route that
+        decides itself gives the reason its `matches` gives."""
+        if self._decides_itself:
+            ok, reason = self.matches(request)
+            return [] if ok else [as_mismatch(reason)]
         view = view_of(request)
         found = []
         if view.method != self.method:
             found.append(self._method_mismatch(view))
-        if not self._url_matches(view) and not self._url_matches(view, beneath=True):
+        if not self._url_answers(view) and not self._url_answers(view, beneath=True):
             found.append(self._url_mismatch(view))
         for matcher in self.match:
             ok, reason = matcher(request)
@@ -301,12 +458,16 @@ class BaseResponse:
         )
 
     def _url_mismatch(self, view: Request) -> Mismatch:
-        if isinstance(self.url, re.Pattern):
+        if self._own_url_rule:
+            line = f"url: {type(self).__name__}._url_matches({self.url!r}, {view.url!r}) is False"
+        elif isinstance(self.url, re.Pattern):
             line = f"url: {view.url} does not match {self.url.pattern!r}"
         elif not view.parsed_url_is_valid:
             line = f"url: {view.url!r} is not an absolute URL"
+        elif self.url_key is None:  # registered past `check_registrable`, into `_registry`
+            line = f"url: {self.url!r} is not an absolute URL"
         else:
-            want, got = urls.parse_url(self.url).key, view.key
+            want, got = self.url_key, view.key
             parts = [
                 f"{name} {g} ≠ {w}"
                 for name, w, g in zip(("scheme", "host", "port", "path"), want, got)
@@ -318,8 +479,22 @@ class BaseResponse:
     # -- answering --------------------------------------------------------------------------
 
     def get_response(self, request: Any) -> Reply | Any:
-        """The answer for `request`: a `Reply`, or a client-native response for custom routes."""
+        """The answer for `request`: a `Reply`, or a client-native response for custom routes
+        (a urllib3 `HTTPResponse`, for requests, as in responses)."""
         raise NotImplementedError
+
+    def get_headers(self) -> HeaderPairs:
+        """Same as `responses.BaseResponse.get_headers`: the default Content-Type (unless
+        `headers` gives one), then `headers`. A subclass's override gives the answer's headers.
+
+        Differs: pairs (writable by name, as responses' `HTTPHeaderDict`), not a dict.
+        """
+        pairs = validation.check_headers(f"{type(self).__name__}.headers", self.headers)
+        return HeaderPairs(self._content_type_header(pairs) + pairs)
+
+    def _own_header_pairs(self) -> tuple[tuple[str, str], ...]:
+        """The headers a subclass's `get_headers` gives, checked."""
+        return validation.check_headers(f"{type(self).__name__}.get_headers()", self.get_headers())
 
     @property
     def calls(self) -> CallList:
@@ -443,16 +618,17 @@ class Response(BaseResponse):
         if self.headers is not None or self._made_from != self._answer_inputs():
             self._refresh()
 
-    def get_headers(self) -> list[tuple[str, str]]:
+    def get_headers(self) -> HeaderPairs:
         """The answer's header pairs, Content-Type first; repeated names are kept."""
         self._current()
-        return list(self._header_pairs)
+        return HeaderPairs(self._header_pairs)
 
     def get_response(self, request: Any) -> Reply:
         self._current()
+        pairs = self._own_header_pairs() if self._own_headers else self._header_pairs
         if isinstance(self._body, BaseException):
-            return Reply(self.status, self._header_pairs, error=self._body)
-        return Reply(self.status, self._header_pairs, self._body)
+            return Reply(self.status, pairs, error=self._body)
+        return Reply(self.status, pairs, self._body)
 
     def __repr__(self) -> str:
         """As responses shows a route: the URL as given (a regex as its repr), the headers as
@@ -510,7 +686,13 @@ class CallbackResponse(BaseResponse):
         status = validation.check_status(where, status)
         header_pairs = validation.check_headers(where, headers)
         checked = check_body(where, body)
-        pairs = self._content_type_header(header_pairs) + header_pairs
+        if self._own_headers:  # responses: a Content-Type from the callback replaces its own
+            own = self._own_header_pairs()
+            if _has_content_type(header_pairs):
+                own = tuple(pair for pair in own if pair[0].lower() != "content-type")
+            pairs = own + header_pairs
+        else:
+            pairs = self._content_type_header(header_pairs) + header_pairs
         if isinstance(checked, BaseException):
             return Reply(status, pairs, error=checked)
         return Reply(status, pairs, checked)
