@@ -8,7 +8,6 @@ over a real `urllib3.HTTPResponse`), and urllib3 `Retry` emulated without sleepi
 
 from __future__ import annotations
 
-import contextlib
 import io
 from collections.abc import AsyncIterable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Callable, Final
@@ -284,12 +283,13 @@ def on_request(
     mock: Mock,
     adapter: HTTPAdapter,
     prepared: requests.PreparedRequest,
+    kwargs: dict[str, Any],
     *,
     real: Send,
     retries: Retry | None = None,
-    **kwargs: Any,
 ) -> requests.Response:
-    """One intercepted `send`: view, decide, build, settle; then urllib3 retries, unslept."""
+    """One intercepted `send` (its keyword arguments in `kwargs`, passed as a dict: this runs
+    per request): view, decide, build, settle; then urllib3 retries, unslept."""
     outcome = mock.handle(to_request(prepared, kwargs))
     try:
         response = to_native(outcome, adapter, prepared, kwargs, real)
@@ -299,8 +299,8 @@ def on_request(
     response = mock.settle(outcome, response)  # Any: response_callback may replace it
     # The view served matching; the call log keeps the PreparedRequest (with `params` and
     # `req_kwargs`) and `view_of` rebuilds a view if one is asked for later.
-    with contextlib.suppress(AttributeError):  # not `__dict__.pop`: that would make a dict
-        delattr(prepared, VIEW_ATTRIBUTE)
+    if VIEW_ATTRIBUTE in prepared.__dict__:  # a response_callback or a hook may have taken it
+        delattr(prepared, VIEW_ATTRIBUTE)  # not `__dict__.pop`: that would make a dict
     retries = retries or adapter.max_retries
     method = prepared.method or "GET"
     if not (
@@ -317,7 +317,7 @@ def on_request(
         if retries.raise_on_status:
             raise requests.exceptions.RetryError(error, request=prepared) from error
         return response  # type: ignore[no-any-return]  # response_callback's own return
-    return on_request(mock, adapter, prepared, real=real, retries=retries, **kwargs)
+    return on_request(mock, adapter, prepared, kwargs, real=real, retries=retries)
 
 
 def send_kwargs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -357,7 +357,7 @@ def intercepted_send(
     if send_override is not None:  # a RequestsMock subclass's own `_on_request` (responses' hook)
         return send_override(adapter, request, *args, **kwargs)  # type: ignore[no-any-return]  # the subclass's return
     real = getattr(mock, "real_adapter_send", None) or interceptor.original
-    return on_request(mock, adapter, request, real=real, **send_kwargs(args, kwargs))
+    return on_request(mock, adapter, request, send_kwargs(args, kwargs), real=real)
 
 
 activation.register_interceptor(interceptor)

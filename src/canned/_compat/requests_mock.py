@@ -110,7 +110,7 @@ class RequestsMock(Mock):
     def _on_request(self, adapter: Any, request: Any, *, retries: Any = None, **kwargs: Any) -> Any:
         real = self.real_adapter_send or requests_adapter.interceptor.original
         return requests_adapter.on_request(
-            self, adapter, request, real=real, retries=retries, **kwargs
+            self, adapter, request, kwargs, real=real, retries=retries
         )
 
     def _find_through_hooks(self, request: Any) -> tuple[BaseResponse | None, list[str]]:
