@@ -53,6 +53,20 @@ class Urllib3Floor(HTTPAdapter):
         return self.build_response(request, raw)
 
 
+class LoggingUrllib3Floor(Urllib3Floor):
+    """floor:urllib3 that keeps every request and response, as a call log must: the garbage
+    collector's work over what the log keeps is in this figure, and in canned's."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[Any, requests.Response]] = []
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> requests.Response:
+        response = super().send(request, *args, **kwargs)
+        self.log.append((request, response))
+        return response
+
+
 class PrebuiltFloor(HTTPAdapter):
     """A ready `requests.Response`: the cost of requests itself."""
 
@@ -324,10 +338,13 @@ def main() -> None:
     table = Table(options.only)
     repeat = options.repeat
     ten_mb = b"y" * 10_000_000
+    one = "one route, per request"
     for _ in range(options.rounds):
-        one = "one route, per request"
         table.measure(one, "floor:urllib3", lambda: floor_one_route(Urllib3Floor(), repeat))
         table.measure(one, "floor:prebuilt", lambda: floor_one_route(PrebuiltFloor(), repeat))
+        table.measure(
+            one, "floor:urllib3+log", lambda: floor_one_route(LoggingUrllib3Floor(), repeat)
+        )
         table.measure(one, "canned", lambda: canned_one_route(repeat))
         if HAS_RESPONSES:
             table.measure(one, "responses", lambda: responses_one_route(repeat))
@@ -395,6 +412,9 @@ def main() -> None:
         )
         if growth:
             print(f"  {name:<10} {growth:8.2f}x")
+    logged = table.ratio((one, "canned"), (one, "floor:urllib3+log"))
+    if logged:
+        print(f"\none route, canned / floor:urllib3+log (both keep a call log): {logged:.2f}x")
     if HAS_RESPONSES:
         print("\nresponses / canned (how many times faster canned is):")
         for figure in (
