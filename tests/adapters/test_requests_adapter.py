@@ -463,3 +463,12 @@ def test_threads_sharing_a_session_each_get_their_own_answer(mock: canned.Reques
         for thread in threads:
             thread.join()
     assert (wrong, len(mock.calls)) == ([], 400)
+
+
+def test_a_bytes_subclass_body_is_sent_whole_not_in_chunks(mock: canned.RequestsMock) -> None:
+    class Payload(bytes):
+        pass
+
+    mock.add(canned.GET, URL, body=Payload(b"whole"))
+    answer = requests.get(URL)
+    assert (answer.content, "Transfer-Encoding" in answer.headers) == (b"whole", False)

@@ -230,7 +230,7 @@ def _raw_response(reply: Reply, method: str) -> HTTPResponse:
     encoding, cookies = _header_facts(headers)
     if method == "HEAD":
         fp: Any = _EMPTY  # a HEAD answer carries headers only, as from a server
-    elif type(body) is bytes and (encoding is None or "chunked" not in encoding.lower()):
+    elif isinstance(body, bytes) and (encoding is None or "chunked" not in encoding.lower()):
         fp = _Body(body)
     elif hasattr(body, "read"):
         fp = body

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 
 from canned._core import validation
 from canned._core.mismatch import Mismatch, json_differences
-from canned._core.request import NOT_JSON, VIEW_ATTRIBUTE, Headers, Request, to_bytes
+from canned._core.request import NOT_JSON, Headers, Request, attached_view, to_bytes
 
 
 class Matcher(Protocol):
@@ -72,26 +72,15 @@ def _pairs_differences(
 # `SimpleNamespace(body=...)` works as it does with responses.
 
 
-def _view(request: Any) -> Request | None:
-    """The view canned made of `request` (attached by an adapter, or `request` itself), else
-    None."""
-    view = getattr(request, VIEW_ATTRIBUTE, None)
-    if type(view) is Request:  # the usual case first: every matcher of every route asks
-        return view
-    if isinstance(request, Request):
-        return request
-    return view if isinstance(view, Request) else None
-
-
 def _body_view(request: Any) -> Request:
     """A view whose body is `request`'s: the attached one, or one made from `.body` alone."""
-    view = _view(request)
+    view = attached_view(request)
     return view if view is not None else Request("POST", "", body=to_bytes(request.body))
 
 
 def _url_view(request: Any) -> Request:
     """A view whose URL is `request`'s: the attached one, or one made from `.url` alone."""
-    view = _view(request)
+    view = attached_view(request)
     if view is not None:
         return view
     url = request.url
@@ -247,7 +236,7 @@ def body_matcher(params: str, *, allow_blank: bool = False) -> MatcherFunction:
     validation.check_bool(where, "allow_blank", allow_blank)
 
     def match(request: Any, explain: bool = True) -> tuple[bool, str]:
-        view = _view(request)
+        view = attached_view(request)
         body = request.body if view is None else view.body
         if isinstance(body, (bytes, bytearray)):
             received = bytes(body).decode("utf-8", "replace")
@@ -283,7 +272,7 @@ def _as_sent(value: Any) -> Any:
 def _query_params(request: Any) -> Mapping[str, Any]:
     """The query as `{key: value or [values]}`: the view's, else a stand-in's `.params` (what
     responses reads), else parsed from its `.url`."""
-    view = _view(request)
+    view = attached_view(request)
     if view is not None:
         return view.params
     if hasattr(request, "params"):
@@ -400,7 +389,7 @@ def request_kwargs_matcher(kwargs: Mapping[str, Any] | None) -> MatcherFunction:
     expected = dict(kwargs or {})
 
     def match(request: Any, explain: bool = True) -> tuple[bool, str]:
-        view = _view(request)
+        view = attached_view(request)
         given = view.req_kwargs if view is not None else getattr(request, "req_kwargs", None)
         given = given or {}
         if {key: given.get(key) for key in expected} == expected:
@@ -471,7 +460,7 @@ def header_matcher(
         )
 
     def match(request: Any, explain: bool = True) -> tuple[bool, str]:
-        sent = _headers(request, _view(request))
+        sent = _headers(request, attached_view(request))
         matched = all(
             name in sent and is_equal(want, sent[name]) for name, want in expected.items()
         )
@@ -657,7 +646,7 @@ def multipart_matcher(
     prefix = "multipart/form-data doesn't match. "
 
     def match(request: Any, explain: bool = True) -> tuple[bool, str]:
-        view = _view(request)
+        view = attached_view(request)
         headers = _headers(request, view)
         body = view.body if request is view else request.body  # as sent: shown in the reason
         content_type = headers.get("Content-Type", "")

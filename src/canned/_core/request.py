@@ -172,6 +172,17 @@ class Request:
         return self.parsed_json
 
 
+def attached_view(shape: Any) -> Request | None:
+    """The view canned made of `shape`: the one an adapter attached, or `shape` itself when it
+    is a view; None for any other object (a test's stand-in), which has none."""
+    view = getattr(shape, VIEW_ATTRIBUTE, None)
+    if type(view) is Request:  # the usual case first: every matcher of every route asks
+        return view
+    if isinstance(shape, Request):
+        return shape
+    return view if isinstance(view, Request) else None
+
+
 def view_of(shape: Any) -> Request:
     """The `Request` behind what a matcher receives.
 
@@ -179,12 +190,8 @@ def view_of(shape: Any) -> Request:
     view passes through; any other object with `method`, `url`, `headers` and `body` (a test's
     hand-made request, say) gets a fresh view.
     """
-    view = getattr(shape, VIEW_ATTRIBUTE, None)
-    if type(view) is Request:  # the usual case first: every matcher of every route asks
-        return view
-    if isinstance(shape, Request):
-        return shape
-    if isinstance(view, Request):
+    view = attached_view(shape)
+    if view is not None:
         return view
     headers = getattr(shape, "headers", None) or {}
     return Request(
