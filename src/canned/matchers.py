@@ -6,17 +6,19 @@ matcher. Imports no HTTP client.
 
 from __future__ import annotations
 
-from canned._core.matching import (
-    Matcher,
+from canned._core.body_matching import (
     body_matcher,
-    fragment_identifier_matcher,
-    header_matcher,
     json_params_matcher,
     multipart_matcher,
+    urlencoded_params_matcher,
+)
+from canned._core.matching import (
+    Matcher,
+    fragment_identifier_matcher,
+    header_matcher,
     query_param_matcher,
     query_string_matcher,
     request_kwargs_matcher,
-    urlencoded_params_matcher,
 )
 
 __all__ = [
