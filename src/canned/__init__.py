@@ -7,7 +7,6 @@ import, as in responses. Importing canned patches nothing.
 from __future__ import annotations
 
 from canned import matchers, registries
-from canned._adapters import httpx as _httpx_adapter  # noqa: F401  # registers; imports no httpx
 from canned._adapters.requests import real_send as _real_send
 from canned._compat.default import (
     __getattr__,  # noqa: F401  # responses' deprecated module attributes
@@ -21,8 +20,9 @@ from canned._compat.default import (
     urlencoded_params_matcher,
 )
 from canned._compat.requests_mock import RequestsMock
+from canned._core.activation import get_wrapped
 from canned._core.calls import Call, CallList
-from canned._core.mock import DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, get_wrapped, logger
+from canned._core.mock import DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, logger
 from canned._core.routes import (
     BaseResponse,
     CallbackResponse,

@@ -139,7 +139,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     result = yield
     mock = item.stash.get(_MOCK, None)
     if mock is not None and mock.assert_all_requests_are_fired:
-        unfired = mock._unfired()
+        unfired = mock.unfired()
         if unfired:
             __tracebackhide__ = True
             raise UnfiredRoutesError(f"Not all requests have been executed {unfired!r}")

@@ -2,9 +2,9 @@
 
 Owns: the patches of `HTTPTransport.handle_request` and `AsyncHTTPTransport.handle_async_request`
 (so every `Client`/`AsyncClient`, and SDK transports subclassing them, are intercepted),
-`to_request` (httpx.Request -> view) and `to_native` (Outcome -> httpx.Response, or the client's
-own `ConnectError`). Both packages share one API, so one module serves both; each is imported
-only when a mock is first activated, and only if it is installed.
+`to_request` (httpx.Request -> view) and the conversions the dispatch path uses (a `Reply` ->
+httpx.Response; the client's own `ConnectError`). Both packages share one API, so one module
+serves both; each is imported only when a mock is first activated, and only if it is installed.
 """
 
 from __future__ import annotations
@@ -15,10 +15,14 @@ from types import ModuleType
 from typing import Any, Final
 
 from canned._core import activation
-from canned._core.reply import Outcome, Reply
+from canned._core.dispatch import dispatch, dispatch_async
+from canned._core.reply import Reply
 from canned._core.request import Request
 
 CHUNK_SIZE: Final = 65_536
+# What the conversions need for one request: the transport, the httpx.Request, and whether the
+# client is async.
+Context = tuple[Any, Any, bool]
 
 
 def to_request(request: Any) -> Request:
@@ -114,36 +118,15 @@ class HttpxAdapter:
             mock = activation.current()
             if mock is None:  # the last mock left while this call was on its way
                 return adapter.sync_original(transport, request)
-            outcome = mock.handle(to_request(request))
-            try:
-                if outcome.kind == "passthrough":
-                    response = adapter.sync_original(transport, request)
-                else:
-                    response = adapter.to_native(outcome, request, is_async=False)
-            except BaseException as error:
-                mock.settle_error(outcome, error)
-                raise
-            return mock.settle(outcome, response)
+            return dispatch(mock, to_request(request), adapter, (transport, request, False))
 
         async def handle_async_request(transport: Any, request: Any) -> Any:
             mock = activation.current()
             if mock is None:
                 return await adapter.async_original(transport, request)
-            import asyncio  # here, not at the top: `import canned` stays free of asyncio
-
             await request.aread()
             view = to_request(request)
-            while (outcome := mock.handle_nowait(view)) is None:
-                await asyncio.sleep(0)  # another thread is finding a route: let the loop run
-            try:
-                if outcome.kind == "passthrough":
-                    response = await adapter.async_original(transport, request)
-                else:
-                    response = adapter.to_native(outcome, request, is_async=True)
-            except BaseException as error:
-                mock.settle_error(outcome, error)
-                raise
-            return mock.settle(outcome, response)
+            return await dispatch_async(mock, view, adapter, (transport, request, True))
 
         return handle_request, handle_async_request
 
@@ -155,17 +138,28 @@ class HttpxAdapter:
         module.AsyncHTTPTransport.handle_async_request = self.async_original
         self.sync_original = self.async_original = None
 
-    def to_native(self, outcome: Outcome, request: Any, *, is_async: bool) -> Any:
-        """An `httpx.Response` for an answer; the client's `ConnectError` when unmatched."""
+    # -- conversions (the dispatch path's `Client`) ------------------------------------------
+
+    def send(self, context: Context) -> Any:
+        transport, request, _ = context
+        return self.sync_original(transport, request)
+
+    async def send_async(self, context: Context) -> Any:
+        transport, request, _ = context
+        return await self.async_original(transport, request)
+
+    def refused(self, message: str, context: Context) -> BaseException:
+        assert self.module is not None  # installed before any request reaches here
+        return self.module.ConnectError(message, request=context[1])  # type: ignore[no-any-return]  # httpx's own
+
+    def adopt(self, response: Any, context: Context) -> Any:
+        return response  # a custom route's own httpx.Response
+
+    def to_native(self, reply: Reply, context: Context) -> Any:
+        """An `httpx.Response` for a route's reply, its body streamed when given as chunks."""
         module = self.module
         assert module is not None  # installed before any request reaches here
-        if outcome.kind == "unmatched":
-            raise module.ConnectError(outcome.message, request=request)
-        reply = outcome.reply
-        if not isinstance(reply, Reply):
-            return reply  # a custom route's own httpx.Response
-        if reply.error is not None:
-            raise reply.error
+        _, request, is_async = context
         extensions = {"http_version": b"HTTP/1.1"}
         if reply.reason is not None:
             extensions["reason_phrase"] = reply.reason.encode("ascii")
@@ -191,5 +185,3 @@ class HttpxAdapter:
 
 httpx_adapter: Final = HttpxAdapter("httpx")
 httpx2_adapter: Final = HttpxAdapter("httpx2")
-activation.register_interceptor(httpx_adapter)
-activation.register_interceptor(httpx2_adapter)

@@ -19,7 +19,8 @@ from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
 from canned._core import activation
-from canned._core.reply import Outcome, Reply
+from canned._core.dispatch import carry_out
+from canned._core.reply import Reply
 from canned._core.request import VIEW_ATTRIBUTE, Request, to_bytes
 
 if TYPE_CHECKING:
@@ -259,24 +260,31 @@ def _raw_response(reply: Reply, method: str) -> HTTPResponse:
     return raw
 
 
-def to_native(
-    outcome: Outcome,
-    adapter: HTTPAdapter,
-    prepared: requests.PreparedRequest,
-    kwargs: dict[str, Any],
-    real: Send,
-) -> requests.Response:
-    """Carry out `outcome`: build the response, send for real, or raise the client's error."""
-    if outcome.kind == "unmatched":
-        raise requests.ConnectionError(outcome.message, request=prepared)
-    if outcome.kind == "passthrough":
+# What the conversions need for one request: the adapter sending it, the PreparedRequest, the
+# send's keyword arguments and the real send.
+Context = tuple[HTTPAdapter, requests.PreparedRequest, dict[str, Any], Send]
+
+
+class RequestsClient:
+    """requests' conversions for the dispatch path."""
+
+    def to_native(self, reply: Reply, context: Context) -> requests.Response:
+        adapter, prepared, _, _ = context
+        return adapter.build_response(prepared, _raw_response(reply, prepared.method or "GET"))
+
+    def adopt(self, response: Any, context: Context) -> requests.Response:
+        adapter, prepared, _, _ = context
+        return adapter.build_response(prepared, response)  # a custom route's urllib3 response
+
+    def refused(self, message: str, context: Context) -> BaseException:
+        return requests.ConnectionError(message, request=context[1])
+
+    def send(self, context: Context) -> requests.Response:
+        adapter, prepared, kwargs, real = context
         return real(adapter, prepared, **kwargs)
-    reply = outcome.reply
-    if not isinstance(reply, Reply):
-        return adapter.build_response(prepared, reply)  # a custom route's own urllib3 response
-    if reply.error is not None:
-        raise reply.error
-    return adapter.build_response(prepared, _raw_response(reply, prepared.method or "GET"))
+
+
+client: Final = RequestsClient()
 
 
 def on_request(
@@ -289,14 +297,10 @@ def on_request(
     retries: Retry | None = None,
 ) -> requests.Response:
     """One intercepted `send` (its keyword arguments in `kwargs`, passed as a dict: this runs
-    per request): view, decide, build, settle; then urllib3 retries, unslept."""
+    per request): view, decide, carry out (the dispatch path, in two steps: the outcome's kind
+    says whether urllib3's retries are canned's to emulate); then urllib3 retries, unslept."""
     outcome = mock.handle(to_request(prepared, kwargs))
-    try:
-        response = to_native(outcome, adapter, prepared, kwargs, real)
-    except BaseException as error:
-        mock.settle_error(outcome, error)
-        raise
-    response = mock.settle(outcome, response)  # Any: response_callback may replace it
+    response = carry_out(mock, outcome, client, (adapter, prepared, kwargs, real))
     # The view served matching; the call log keeps the PreparedRequest (with `params` and
     # `req_kwargs`) and `view_of` rebuilds a view if one is asked for later.
     if VIEW_ATTRIBUTE in prepared.__dict__:  # a response_callback or a hook may have taken it
@@ -304,7 +308,7 @@ def on_request(
     retries = retries or adapter.max_retries
     method = prepared.method or "GET"
     if not (
-        outcome.kind == "answer"
+        outcome.kind == "answer"  # a real send was retried by urllib3 itself
         and isinstance(retries, Retry)
         # requests' default Retry(0) retries nothing: skip asking it on every answer
         and (retries.total or retries.status_forcelist)
@@ -358,6 +362,3 @@ def intercepted_send(
         return send_override(adapter, request, *args, **kwargs)  # type: ignore[no-any-return]  # the subclass's return
     real = getattr(mock, "real_adapter_send", None) or interceptor.original
     return on_request(mock, adapter, request, send_kwargs(args, kwargs), real=real)
-
-
-activation.register_interceptor(interceptor)

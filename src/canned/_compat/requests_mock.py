@@ -85,8 +85,8 @@ class RequestsMock(Mock):
                 f"RequestsMock(): target must name an existing attribute, got {target!r}: {error}"
             ) from error
 
-    def _enter(self) -> None:
-        super()._enter()
+    def enter(self) -> None:
+        super().enter()
         if self.target != DEFAULT_TARGET and self._patcher is None:
             from unittest import mock as std_mock
 
@@ -94,7 +94,7 @@ class RequestsMock(Mock):
             self._patcher.start()
 
     def stop(self, allow_assert: bool = True) -> None:
-        if self._patcher is not None and len(self._frames) == 1:
+        if self._patcher is not None and self.activations == 1:
             self._patcher.stop()
             self._patcher = None
         super().stop(allow_assert=allow_assert)

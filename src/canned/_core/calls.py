@@ -50,5 +50,5 @@ class CallList(Sequence[Call]):
     def reset(self) -> None:
         self._calls.clear()
 
-    def _restore(self, calls: list[Call]) -> None:
+    def restore(self, calls: list[Call]) -> None:
         self._calls[:] = calls

@@ -1,9 +1,10 @@
-"""The mock: a registry, a call log, passthrough prefixes and options, and the one entry point.
+"""The mock: a registry, a call log, passthrough prefixes and options.
 
 Owns: `Mock` with responses' `RequestsMock` methods (add, add_callback, replace, remove, calls,
-start/stop, activate, ...), `handle(request) -> Outcome` that every adapter calls, and `settle`,
-which runs `response_callback` and records the call. Finding a route (where sequences pop and
-count) happens under the mock's lock; recording is two atomic appends and needs none.
+...; starting and stopping come from `activation.Activation`), `handle(request) -> Outcome`,
+which decides what answers a request (the one dispatch path asks it), and `settle`, which runs
+`response_callback` and records the call. Finding a route (where sequences pop and count)
+happens under the mock's lock; recording is two atomic appends and needs none.
 Must not import an HTTP client: client-specific extras live in `canned._compat`.
 """
 
@@ -11,16 +12,14 @@ from __future__ import annotations
 
 import _thread
 import contextlib
-import functools
 import logging
 import re
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Optional, TypeVar, Union
-from urllib.parse import urlsplit
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Optional, Union
 
-from canned._core import activation, urls, validation
+from canned._core import urls, validation
+from canned._core.activation import Activation
 from canned._core.calls import Call, CallList
 from canned._core.diagnosis import Diagnosis
 from canned._core.registry import FirstMatchRegistry
@@ -35,12 +34,10 @@ from canned._core.routes import (
     Response,
     is_overridden,
 )
-from canned.errors import CallCountError, UnfiredRoutesError, UnmatchedRequestWarning
+from canned.errors import CallCountError, UnmatchedRequestWarning
 
 if TYPE_CHECKING:
     from types import ModuleType
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 DELETE: Final = "DELETE"
 GET: Final = "GET"
@@ -58,7 +55,8 @@ logger: Final = logging.getLogger("canned")
 
 
 def attach_request(error: BaseException, native: Any) -> None:
-    """Give a raised exception the request it answers (API.md §5 row 12), unless it has one."""
+    """Give a raised exception the request it answers, unless it has one (responses sets it on
+    some exceptions only; canned on every one it raises)."""
     try:
         current = getattr(error, "request", None)
     except RuntimeError:  # httpx errors raise until their request is set
@@ -67,27 +65,6 @@ def attach_request(error: BaseException, native: Any) -> None:
         # an exception type with __slots__ cannot carry it; it is raised as it is
         with contextlib.suppress(AttributeError):
             error.request = native  # type: ignore[attr-defined]  # exceptions take attributes
-
-
-def is_passthru(url: str, prefixes: Sequence[Any]) -> bool:
-    """responses' prefix rule: a string prefix by `startswith`, a regex by `match`."""
-    for prefix in prefixes:
-        if isinstance(prefix, str):
-            if url.startswith(prefix):
-                return True
-        elif prefix.match(url):
-            return True
-    return False
-
-
-def clean_prefix(prefix: str | re.Pattern[str]) -> str | re.Pattern[str]:
-    """A unicode host is punycoded and a unicode path percent-encoded, as requests sends them."""
-    if isinstance(prefix, re.Pattern) or prefix.isascii():
-        return prefix
-    parts = urlsplit(prefix)
-    host = urls.normalise_host(parts.hostname or "")
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    return parts._replace(netloc=netloc, path=urls.normalise_path(parts.path)).geturl()
 
 
 class _Frame(NamedTuple):
@@ -99,29 +76,13 @@ class _Frame(NamedTuple):
     passthru_prefixes: tuple[Any, ...]
     assert_all_requests_are_fired: bool
 
-    @classmethod
-    def of(cls, mock: Mock) -> _Frame:
-        return cls(
-            mock._registry,
-            list(mock._registry.registered),
-            list(mock._calls),
-            mock.passthru_prefixes,
-            mock.assert_all_requests_are_fired,
-        )
 
-    def restore(self, mock: Mock) -> None:
-        mock._registry = self.registry
-        self.registry.registered[:] = self.routes
-        mock._calls._restore(self.calls)
-        mock.passthru_prefixes = self.passthru_prefixes
-        mock.assert_all_requests_are_fired = self.assert_all_requests_are_fired
-
-
-class Mock:
+class Mock(Activation):
     """Same as `responses.RequestsMock`, without the requests-only extras (see `RequestsMock`).
 
-    Differs: activations nest (leaving an inner one restores what the outer had, API.md §5
-    row 1); `reset()` keeps the constructor's registry and passthru prefixes (row 2).
+    Differs: activations nest (leaving an inner one restores the routes, calls and options the
+    outer one had; responses keeps one activation); `reset()` keeps the constructor's registry
+    and passthru prefixes (responses forgets them).
     """
 
     DELETE: Final = DELETE
@@ -162,12 +123,39 @@ class Mock:
         self.response_callback = response_callback
         self._initial_prefixes: tuple[Any, ...] = self._check_prefixes(where, passthru_prefixes)
         self.passthru_prefixes: tuple[Any, ...] = self._initial_prefixes
-        self._registry_class = self._check_registry(where, registry)
+        self._registry_class = self.check_registry(where, registry)
         self._registry = registry()
         self._calls = CallList()
         # Re-entrant: a custom matcher or registry that registers routes must not deadlock.
         self._thread_lock = _thread.RLock()  # threading.RLock() is a Python call around it
         self._frames: list[_Frame | None] = []
+
+    # -- what activation saves and checks -----------------------------------------------------
+
+    def save_state(self) -> _Frame:
+        """What a nested activation puts back when it leaves."""
+        return _Frame(
+            self._registry,
+            list(self._registry.registered),
+            list(self._calls),
+            self.passthru_prefixes,
+            self.assert_all_requests_are_fired,
+        )
+
+    def restore_state(self, state: _Frame) -> None:
+        self._registry = state.registry
+        state.registry.registered[:] = state.routes
+        self._calls.restore(state.calls)
+        self.passthru_prefixes = state.passthru_prefixes
+        self.assert_all_requests_are_fired = state.assert_all_requests_are_fired
+
+    def unfired(self) -> list[tuple[str, str]]:
+        """(method, URL) of each registered route never called, as responses reports them."""
+        return [
+            (route.method, route.url_identity())
+            for route in self.registered()
+            if route.call_count == 0
+        ]
 
     @staticmethod
     def _check_prefixes(where: str, prefixes: Any) -> tuple[str | re.Pattern[str], ...]:
@@ -178,10 +166,15 @@ class Mock:
         ):
             expected = "a tuple of URL prefix strings or compiled regexes"
             validation.reject(where, "passthru_prefixes", expected, prefixes)
-        return tuple(clean_prefix(p) for p in prefixes)
+        return tuple(urls.clean_prefix(p) for p in prefixes)
 
     @staticmethod
-    def _check_registry(where: str, registry: Any) -> type[FirstMatchRegistry]:
+    def check_registry(where: str, registry: Any) -> type[FirstMatchRegistry]:
+        """`registry`, when it is a `FirstMatchRegistry` subclass.
+
+        Raises:
+            TypeError: anything else, naming `where`.
+        """
         if not (isinstance(registry, type) and issubclass(registry, FirstMatchRegistry)):
             validation.reject(where, "registry", "a FirstMatchRegistry subclass", registry)
         return registry
@@ -206,7 +199,7 @@ class Mock:
     ) -> BaseResponse:
         """Same as `responses.add`: register a route (or a ready `BaseResponse`) and return it.
 
-        Differs: stray positional arguments are a `TypeError` (API.md §5 row 8).
+        Differs: stray positional arguments are a `TypeError` (responses ignores them).
         """
         if type(method) is str and url is not None and adding_headers is None and not args:
             route: BaseResponse = Response(method, url, body, _where="add()", **kwargs)
@@ -280,13 +273,13 @@ class Mock:
 
     def add_passthru(self, prefix: str | re.Pattern[str]) -> None:
         """Same as `responses.add_passthru`: unmatched URLs with this prefix go to the network."""
-        prefix = clean_prefix(validation.check_prefix("add_passthru()", prefix))
+        prefix = urls.clean_prefix(validation.check_prefix("add_passthru()", prefix))
         self.passthru_prefixes = (*self.passthru_prefixes, prefix)
 
     def remove(self, method_or_response: Any = None, url: URL | None = None) -> list[BaseResponse]:
         """Same as `responses.remove`: unregister every route with this method and URL.
 
-        Differs: returns the routes removed (API.md §5 row 3).
+        Differs: returns the routes removed (responses returns None).
         """
         if isinstance(method_or_response, BaseResponse):
             probe = method_or_response
@@ -348,13 +341,17 @@ class Mock:
                 "Cannot replace Registry, current registry has responses.\n"
                 "Run 'responses.registry.reset()' first"
             )
-        self._registry = self._check_registry("_set_registry()", new_registry)()
+        self._registry = self.check_registry("_set_registry()", new_registry)()
+
+    def use_registry(self, registry: type[FirstMatchRegistry]) -> None:
+        """`_set_registry`, for `activate(registry=...)`."""
+        self._set_registry(registry)
 
     def reset(self) -> None:
         """Same as `responses.reset`: drop every route and call.
 
         Differs: the registry class and passthru prefixes given to the constructor are kept
-        (API.md §5 row 2).
+        (responses goes back to its defaults).
         """
         self._registry = self._registry_class()  # a list held from before stays detached
         self._calls.reset()
@@ -389,46 +386,32 @@ class Mock:
     def handle(self, request: Request) -> Outcome:
         """Decide what answers `request`: a route's reply, the real network, or nothing.
 
-        The route is found under the mock's lock; a route's callback runs outside it.
+        The route is found under the mock's lock (a blocking wait: it is held only while the
+        registry looks); a route's callback runs outside it.
         """
-        outcome = self._handle(request, blocking=True)
-        assert outcome is not None  # a blocking find always decides
-        return outcome
-
-    def handle_nowait(self, request: Request) -> Outcome | None:
-        """`handle`, or None at once when another thread holds the lock (async adapters retry
-        after yielding to the event loop instead of blocking it)."""
-        return self._handle(request, blocking=False)
-
-    def _handle(self, request: Request, *, blocking: bool) -> Outcome | None:
         shape = request.shape
-        if not self._thread_lock.acquire(blocking):
-            return None
         try:
-            if self._asks_hooks:
-                route, reasons = self._find_through_hooks(shape)
-            else:
-                route, reasons = self._registry.find(shape)
-            if route is not None:
-                route._served += 1
-            else:
-                registered = list(self._registry.registered)
+            with self._thread_lock:
+                if self._asks_hooks:
+                    route, reasons = self._find_through_hooks(shape)
+                else:
+                    route, reasons = self._registry.find(shape)
+                if route is not None:
+                    route.served += 1
+                else:
+                    registered = list(self._registry.registered)
         except BaseException as error:  # a matcher's own bug: raised to the caller, and recorded
             attach_request(error, request.native)
             return Outcome("answer", request, None, Reply(error=error))
-        finally:
-            self._thread_lock.release()
         if route is not None:
             return self._answer(request, route)
-        if is_passthru(request.url, self.passthru_prefixes):
+        if urls.is_passthru(request.url, self.passthru_prefixes):
             logger.info("request.allowed-passthru", extra={"url": request.url})
             return Outcome("passthrough", request, recorded=False)
-        message = str(
-            Diagnosis.of(
-                shape, request, registered, reasons, self.passthru_prefixes, self._registry._used
-            )
+        diagnosis = Diagnosis.of(
+            shape, request, registered, reasons, self.passthru_prefixes, self._registry.used
         )
-        return self._unmatched(request, message)
+        return self._unmatched(request, diagnosis)
 
     def _find_match(self, request: Any) -> tuple[BaseResponse | None, list[str]]:
         """Same as `responses.RequestsMock._find_match`: `(route, [])`, or `(None, reasons)` with
@@ -454,11 +437,11 @@ class Mock:
             attach_request(reply.error, request.native)
         return Outcome("answer", request, route, reply)
 
-    def _unmatched(self, request: Request, message: str) -> Outcome:
+    def _unmatched(self, request: Request, diagnosis: Diagnosis) -> Outcome:
         """Apply `on_unmatched`: fail as a refused connection, warn first, or ask the policy."""
         policy = self.on_unmatched
         if policy == "warn":
-            warnings.warn(message, UnmatchedRequestWarning, stacklevel=2)
+            warnings.warn(str(diagnosis), UnmatchedRequestWarning, stacklevel=2)
         elif callable(policy):
             try:
                 route = policy(request.shape)
@@ -471,7 +454,7 @@ class Mock:
                 return Outcome("answer", request, None, Reply(error=error))
             if route is not None:
                 return self._answer(request, route)
-        return Outcome("unmatched", request, message=message)
+        return Outcome("unmatched", request, diagnosis=diagnosis)
 
     def settle(self, outcome: Outcome, response: Any) -> Any:
         """Record a call answered with `response` (after `response_callback`) and return it."""
@@ -506,144 +489,3 @@ class Mock:
         self._calls.add_call(call)
         if outcome.route is not None:
             outcome.route.calls.add_call(call)
-
-    # -- activation ------------------------------------------------------------------------
-
-    def start(self) -> None:
-        """Same as `responses.start`: intercept requests; does nothing if already started."""
-        if not self._frames:
-            self._enter()
-
-    def _enter(self) -> None:
-        frame = _Frame.of(self) if self._frames else None
-        activation.push(self)
-        self._frames.append(frame)
-
-    def stop(self, allow_assert: bool = True) -> None:
-        """Same as `responses.stop`: stop intercepting, then check for unfired routes.
-
-        Leaving a nested activation puts back what the outer one had (API.md §5 row 1).
-
-        Raises:
-            UnfiredRoutesError: `assert_all_requests_are_fired` and a route was never called.
-        """
-        unfired = self._unfired() if allow_assert and self.assert_all_requests_are_fired else []
-        if self._frames:
-            frame = self._frames.pop()
-            activation.pop(self)
-            if frame is not None:
-                frame.restore(self)
-        if unfired:
-            raise UnfiredRoutesError(f"Not all requests have been executed {unfired!r}")
-
-    def _unfired(self) -> list[tuple[str, str]]:
-        return [
-            (route.method, route._url_identity())
-            for route in self.registered()
-            if route.call_count == 0
-        ]
-
-    def __enter__(self) -> Mock:
-        self._enter()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        outermost = len(self._frames) == 1
-        try:
-            self.stop(allow_assert=True)
-        finally:
-            if outermost:
-                self.reset()
-
-    @contextmanager
-    def _activated(
-        self, registry: type[FirstMatchRegistry] | None, assert_all_requests_are_fired: bool | None
-    ) -> Iterator[None]:
-        saved = self.assert_all_requests_are_fired
-        if assert_all_requests_are_fired is not None:
-            self.assert_all_requests_are_fired = assert_all_requests_are_fired
-        try:
-            with self:
-                if registry is not None:
-                    self._set_registry(registry)
-                yield
-        finally:
-            self.assert_all_requests_are_fired = saved
-
-    def activate(
-        self,
-        func: F | None = None,
-        *,
-        registry: type[FirstMatchRegistry] | None = None,
-        assert_all_requests_are_fired: bool | None = None,
-    ) -> Any:
-        """Same as `responses.activate`: run the decorated function with this mock active.
-
-        Works bare or with arguments, on functions, `async def` functions and test classes
-        (each `test*` method is wrapped).
-        Differs: without `assert_all_requests_are_fired=`, the mock's own setting applies
-        (API.md §5 row 10).
-        """
-        if registry is not None:
-            self._check_registry("activate()", registry)
-        if assert_all_requests_are_fired is not None:
-            validation.check_bool(
-                "activate()", "assert_all_requests_are_fired", assert_all_requests_are_fired
-            )
-
-        def decorate(target: F) -> F:
-            return get_wrapped(
-                target,
-                self,
-                registry=registry,
-                assert_all_requests_are_fired=assert_all_requests_are_fired,
-            )
-
-        if func is None:
-            return decorate
-        return decorate(func)
-
-
-def get_wrapped(
-    func: F,
-    mock: Mock,
-    *,
-    registry: type[FirstMatchRegistry] | None = None,
-    assert_all_requests_are_fired: bool | None = None,
-) -> F:
-    """Same as `responses.get_wrapped`: `func` wrapped to run with `mock` active."""
-    import inspect  # only when decorating: keeps `import canned` fast
-
-    if inspect.isclass(func):
-        for name, member in list(vars(func).items()):
-            if name.startswith("test") and inspect.isfunction(member):
-                setattr(
-                    func,
-                    name,
-                    get_wrapped(
-                        member,
-                        mock,
-                        registry=registry,
-                        assert_all_requests_are_fired=assert_all_requests_are_fired,
-                    ),
-                )
-        return func
-    if not callable(func):
-        validation.reject("activate()", "the decorated object", "a function or a class", func)
-    options = (registry, assert_all_requests_are_fired)
-
-    if inspect.iscoroutinefunction(func):
-
-        @functools.wraps(func)
-        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            with mock._activated(*options):
-                return await func(*args, **kwargs)
-
-        return async_wrapper  # type: ignore[return-value]  # same signature as func
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with mock._activated(*options):
-            return func(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]  # same signature as func

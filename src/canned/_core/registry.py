@@ -102,7 +102,7 @@ class FirstMatchRegistry:
         self._order: dict[int, int] = {}
         self._counter = itertools.count()
         self._indexed = 0  # the list's `changes` that the index reflects
-        self._used: list[BaseResponse] = []  # routes sequencing took out, for the diagnosis
+        self.used: list[BaseResponse] = []  # routes sequencing took out, for the diagnosis
 
     @property
     def registered(self) -> list[BaseResponse]:
@@ -115,7 +115,7 @@ class FirstMatchRegistry:
         self._patterns.clear()
         self._order.clear()
         self._indexed = self._responses.changes
-        self._used.clear()
+        self.used.clear()
 
     # -- the index -------------------------------------------------------------------------
 
@@ -220,8 +220,8 @@ class FirstMatchRegistry:
                 found = route
                 continue
             self._pop(found)
-            self._used.append(found)
-            return route if found._served or found.call_count else found
+            self.used.append(found)
+            return route if found.served or found.call_count else found
         return found
 
     def find(self, request: Any) -> tuple[BaseResponse | None, list[str]]:
@@ -260,8 +260,7 @@ class FirstMatchRegistry:
         if id(response) in order:
             # responses #479: a re-added instance is registered as a copy, with no calls of its own
             response = copy.deepcopy(response)
-            response._calls = None
-            response._served = 0
+            response.forget_calls()
         list.append(self._responses, response)
         order[id(response)] = next(self._counter)
         self._index_route(response)
@@ -318,11 +317,11 @@ class OrderedRegistry(FirstMatchRegistry):
         self._pop(route)
         ok, reason = route.matches(request)
         if ok:
-            self._used.append(route)
+            self.used.append(route)
             return route, []
-        used = list(self._used)
+        used = list(self.used)
         self.reset()
-        self._used.extend(used)
+        self.used.extend(used)
         self.add(route)
         return None, [
             f"Next 'Response' in the order doesn't match due to the following reason: {reason}."

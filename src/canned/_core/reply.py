@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable
 from http.client import responses as _PHRASES
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, Union
 
 if TYPE_CHECKING:
     from typing import IO
 
+    from canned._core.calls import CallList
     from canned._core.request import Request
-    from canned._core.routes import BaseResponse
 
 # A body the client reads: whole bytes, a file object read once, or chunks streamed as they come.
 Body = Union[bytes, "IO[bytes]", Iterable[bytes], AsyncIterable[bytes]]
@@ -44,6 +44,13 @@ class Reply(NamedTuple):
 Kind = Literal["answer", "passthrough", "unmatched"]
 
 
+class Route(Protocol):
+    """What an outcome needs of the route that answered: its own call log."""
+
+    @property
+    def calls(self) -> CallList: ...
+
+
 class Outcome:
     """What the mock decided for one request; the adapter carries it out and settles it.
 
@@ -51,23 +58,29 @@ class Outcome:
       `get_response` built (passed to the client as is).
     - "passthrough": send for real; `recorded` is False for `add_passthru` prefixes, which
       responses does not record.
-    - "unmatched": `message` is the diagnosis the client's connection error carries.
+    - "unmatched": `diagnosis` says why (kept as data); `message` is its text, rendered when
+      the client's connection error is made.
     """
 
-    __slots__ = ("kind", "message", "recorded", "reply", "request", "route")
+    __slots__ = ("diagnosis", "kind", "recorded", "reply", "request", "route")
 
     def __init__(
         self,
         kind: Kind,
         request: Request,
-        route: BaseResponse | None = None,
+        route: Route | None = None,
         reply: Reply | Any = None,
-        message: str = "",
+        diagnosis: object = None,
         recorded: bool = True,
     ) -> None:
         self.kind = kind
         self.request = request
         self.route = route
         self.reply = reply
-        self.message = message
+        self.diagnosis = diagnosis
         self.recorded = recorded
+
+    @property
+    def message(self) -> str:
+        """The diagnosis as the user reads it ("" when there is none)."""
+        return "" if self.diagnosis is None else str(self.diagnosis)

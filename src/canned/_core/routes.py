@@ -210,7 +210,7 @@ class BaseResponse:
     # Private defaults live on the class and a route stores them only once they change:
     # registration runs once per route, and suites register thousands.
     _calls: CallList | None = None  # made on the first call: most routes are never called
-    _served: int = 0  # answers handed out; the registry's sequencing reads it under the lock
+    served: int = 0  # answers handed out; the registry's sequencing reads it under the lock
     # Set per class: a subclass overrides one of responses' matching hooks, so the registry
     # asks its `matches` for every request (it is not indexed by URL) ...
     _decides_itself: bool = False
@@ -288,13 +288,13 @@ class BaseResponse:
 
     # -- identity ---------------------------------------------------------------------------
 
-    def _url_identity(self) -> str:
+    def url_identity(self) -> str:
         return self.url.pattern if isinstance(self.url, re.Pattern) else self.url
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, BaseResponse):
             return NotImplemented
-        return self.method == other.method and self._url_identity() == other._url_identity()
+        return self.method == other.method and self.url_identity() == other.url_identity()
 
     def __ne__(self, other: object) -> bool:
         equal = self.__eq__(other)
@@ -506,6 +506,11 @@ class BaseResponse:
                     self._calls = CallList()
                 calls = self._calls
         return calls
+
+    def forget_calls(self) -> None:
+        """Start a call log of its own (a registered copy of a route shares none of its calls)."""
+        self._calls = None
+        self.served = 0
 
     @property
     def call_count(self) -> int:

@@ -1,7 +1,8 @@
 """Every URL-matching rule of canned, and nowhere else.
 
 Owns: normalising a URL into the key that exact routes are indexed by, splitting the query into
-pairs, and the punycode/percent-encoding rules. Must not import an HTTP client: normalisation is
+pairs, the punycode/percent-encoding rules, which paths a `/`-ending route answers beneath it,
+and responses' passthrough-prefix rule. Must not import an HTTP client: normalisation is
 done with the standard library so that the same rules serve every adapter.
 """
 
@@ -9,8 +10,9 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 from urllib.parse import parse_qsl, quote, urlsplit
 
 DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
@@ -169,8 +171,8 @@ def query_pairs(query: str) -> list[tuple[str, str]]:
 def group_pairs(pairs: list[tuple[str, str]]) -> dict[str, str | list[str]]:
     """`{key: value}`, or `{key: [values]}` for a key given more than once, every value kept.
 
-    Differs from responses (API.md §5 row 6): repeated keys that are not next to each other keep
-    all their values, in order.
+    Differs from responses: repeated keys that are not next to each other keep all their values,
+    in order (responses keeps the last run only).
     """
     grouped: dict[str, list[str]] = {}
     for key, value in pairs:
@@ -189,3 +191,40 @@ def parent_paths(path: str) -> list[str]:
         parents.append(path[: end + 1])
         end = path.rfind("/", 0, end)
     return parents
+
+
+def is_prefix_route(key: URLKey) -> bool:
+    """Whether a route on `key` also answers paths beneath it: its path ends in "/" (not "/")."""
+    return key.path.endswith("/") and key.path != "/"
+
+
+def is_beneath(got: URLKey, prefix: URLKey) -> bool:
+    """Whether the request URL `got` lies beneath the `/`-ending route URL `prefix`: same scheme,
+    host and port, and a path that starts with the route's."""
+    return (
+        is_prefix_route(prefix)
+        and got.path.startswith(prefix.path)
+        and got.with_path(prefix.path) == prefix
+    )
+
+
+def is_passthru(url: str, prefixes: Sequence[Any]) -> bool:
+    """responses' prefix rule: a string prefix by `startswith`, a regex by `match`."""
+    for prefix in prefixes:
+        if isinstance(prefix, str):
+            if url.startswith(prefix):
+                return True
+        elif prefix.match(url):
+            return True
+    return False
+
+
+def clean_prefix(prefix: str | re.Pattern[str]) -> str | re.Pattern[str]:
+    """A passthrough prefix as requests would send it: a unicode host punycoded and a unicode path
+    percent-encoded; a regex is used as given."""
+    if isinstance(prefix, re.Pattern) or prefix.isascii():
+        return prefix
+    parts = urlsplit(prefix)
+    host = normalise_host(parts.hostname or "")
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return parts._replace(netloc=netloc, path=normalise_path(parts.path)).geturl()

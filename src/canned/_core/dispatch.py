@@ -1,0 +1,92 @@
+"""The one path every intercepted request takes, whatever the client.
+
+Owns: `Client`, what an adapter gives the core (conversions and the real send, nothing else), and
+`dispatch` / `dispatch_async`: ask the mock (find the route, record the call, apply
+`on_unmatched`), carry out its outcome (answer, pass through, refuse, raise) with the client's
+conversions, and settle the call log with the client's response or the error. Sync and async
+clients share it. Must not import an HTTP client.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from canned._core.reply import Outcome, Reply
+
+if TYPE_CHECKING:
+    from canned._core.mock import Mock
+    from canned._core.request import Request
+
+C = TypeVar("C", contravariant=True)
+
+
+class Client(Protocol[C]):
+    """An adapter's conversions for one client. `context` is what the adapter needs to build
+    the client's objects for one request (its native request, the transport, ...)."""
+
+    def to_native(self, reply: Reply, context: C) -> Any:
+        """The client's own response for a route's `Reply`."""
+
+    def adopt(self, response: Any, context: C) -> Any:
+        """The client's response for a client-native response a custom route built itself."""
+
+    def refused(self, message: str, context: C) -> BaseException:
+        """The client's own connection error for an unmatched request, carrying `message`."""
+
+    def send(self, context: C) -> Any:
+        """Send for real (a passthrough), as the client would have without canned."""
+
+
+class AsyncClient(Client[C], Protocol[C]):
+    """The conversions of an async client, whose real send is awaited."""
+
+    async def send_async(self, context: C) -> Any:
+        """Send for real, awaited."""
+
+
+def dispatch(mock: Mock, request: Request, client: Client[C], context: C) -> Any:
+    """Answer `request` from `mock` as the client would: its response, or its error raised.
+
+    The call is recorded in the mock's log (the response after `response_callback`, or the
+    error), unless it went to an `add_passthru` prefix, which responses does not record.
+    """
+    return carry_out(mock, mock.handle(request), client, context)
+
+
+async def dispatch_async(mock: Mock, request: Request, client: AsyncClient[C], context: C) -> Any:
+    """`dispatch` for an async client: a passthrough is awaited.
+
+    Finding the route holds the mock's thread lock for as long as the registry looks (callbacks
+    run outside it), so the event loop is never left polling for it; nothing is awaited while
+    it is held, so no other task on this loop can be waiting for it either.
+    """
+    outcome = mock.handle(request)
+    if outcome.kind != "passthrough":
+        return carry_out(mock, outcome, client, context)
+    try:
+        response = await client.send_async(context)
+    except BaseException as error:
+        mock.settle_error(outcome, error)
+        raise
+    return mock.settle(outcome, response)
+
+
+def carry_out(mock: Mock, outcome: Outcome, client: Client[C], context: C) -> Any:
+    """Turn `outcome` into the client's response (returned) or error (raised), and settle it."""
+    try:
+        if outcome.kind == "answer":
+            reply = outcome.reply
+            if not isinstance(reply, Reply):
+                response = client.adopt(reply, context)  # a custom route's own response
+            elif reply.error is not None:
+                raise reply.error
+            else:
+                response = client.to_native(reply, context)
+        elif outcome.kind == "passthrough":
+            response = client.send(context)
+        else:
+            raise client.refused(outcome.message, context)
+    except BaseException as error:
+        mock.settle_error(outcome, error)
+        raise
+    return mock.settle(outcome, response)
