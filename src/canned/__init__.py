@@ -10,15 +10,17 @@ from canned import matchers, registries
 from canned._adapters.requests import real_send as _real_send
 from canned._compat.default import (
     __getattr__,  # noqa: F401  # responses' deprecated module attributes
-    _default_mock,
-    _deprecated_assert_all_requests_are_fired,
-    _deprecated_passthru_prefixes,
-    _deprecated_target,
     activate,
     json_params_matcher,
     mock,
     urlencoded_params_matcher,
 )
+from canned._compat.default import (
+    deprecated_assert_all_requests_are_fired as _deprecated_assert_all_requests_are_fired,
+)
+from canned._compat.default import deprecated_passthru_prefixes as _deprecated_passthru_prefixes
+from canned._compat.default import deprecated_target as _deprecated_target
+from canned._compat.default import mock as _default_mock
 from canned._compat.requests_mock import RequestsMock
 from canned._core.activation import get_wrapped
 from canned._core.calls import Call, CallList

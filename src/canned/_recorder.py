@@ -19,12 +19,8 @@ from canned._core.registry import FirstMatchRegistry, OrderedRegistry
 from canned._core.reply import Outcome
 from canned._core.request import Request
 from canned._core.routes import BaseResponse, Response
-from canned.cassettes.formats import (
-    _remove_default_headers,
-    dump_data,
-    write_atomically,
-    yaml_dump,
-)
+from canned.cassettes.formats import dump_data, write_atomically, yaml_dump
+from canned.cassettes.formats import remove_default_headers as _remove_default_headers
 
 F = TypeVar("F", bound=Callable[..., Any])
 

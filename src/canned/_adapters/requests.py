@@ -255,9 +255,16 @@ def _raw_response(reply: Reply, method: str) -> HTTPResponse:
         original_response=original,  # type: ignore[arg-type]  # duck-typed
         request_method=method,
     )
-    if fp is _EMPTY and hasattr(raw, "_decoded_buffer"):  # urllib3 2 (1.26 has none)
-        raw._decoded_buffer = _NO_BUFFER  # type: ignore[assignment]  # duck-typed, stateless
+    if fp is _EMPTY:
+        _share_empty_buffer(raw)
     return raw
+
+
+def _share_empty_buffer(raw: HTTPResponse) -> None:
+    """Give a HEAD answer the shared empty read buffer (urllib3 2's private `_decoded_buffer`;
+    1.26 has none): the one place canned touches a private attribute of urllib3."""
+    if hasattr(raw, "_decoded_buffer"):
+        raw._decoded_buffer = _NO_BUFFER  # type: ignore[assignment]  # duck-typed, stateless
 
 
 # What the conversions need for one request: the adapter sending it, the PreparedRequest, the

@@ -1,6 +1,6 @@
 """The default mock and responses' module-level names that are not plain re-exports.
 
-Owns: `mock`/`_default_mock`, the module-level `activate`, the deprecated module-level matcher
+Owns: `mock` (the default mock), the module-level `activate`, the deprecated module-level matcher
 functions and the deprecated module attributes served by `__getattr__`.
 """
 
@@ -13,16 +13,16 @@ from canned._core.registry import FirstMatchRegistry
 from canned.errors import warn_deprecated
 
 mock: Final = RequestsMock(assert_all_requests_are_fired=False)
-_default_mock: Final = mock
 
-# responses keeps these snapshots of the default mock for its deprecated module attributes.
-_deprecated_assert_all_requests_are_fired: Final = False
-_deprecated_passthru_prefixes: Final = ()
-_deprecated_target: Final = DEFAULT_TARGET
+# responses keeps these snapshots of the default mock for its deprecated module attributes
+# (`responses._deprecated_target`, ...), which the package re-exports under those names.
+deprecated_assert_all_requests_are_fired: Final = False
+deprecated_passthru_prefixes: Final = ()
+deprecated_target: Final = DEFAULT_TARGET
 _DEPRECATED_ATTRIBUTES: Final = {
-    "assert_all_requests_are_fired": _deprecated_assert_all_requests_are_fired,
-    "passthru_prefixes": _deprecated_passthru_prefixes,
-    "target": _deprecated_target,
+    "assert_all_requests_are_fired": deprecated_assert_all_requests_are_fired,
+    "passthru_prefixes": deprecated_passthru_prefixes,
+    "target": deprecated_target,
 }
 
 
@@ -35,7 +35,7 @@ def activate(
     """Same as `responses.activate`: run the decorated test with the default mock active.
 
     Differs: without `assert_all_requests_are_fired=`, `canned.mock`'s own setting applies
-    (API.md §5 row 10).
+    (responses turns the check off for the block).
     """
     return mock.activate(
         func, registry=registry, assert_all_requests_are_fired=assert_all_requests_are_fired

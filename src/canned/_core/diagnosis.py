@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final, NamedTuple
 
-from canned._core.mismatch import Mismatch
+from canned._core.mismatch import Mismatch, Refusal
 from canned._core.request import Request
 from canned._core.routes import BaseResponse
 
@@ -28,14 +28,15 @@ def _rank(mismatches: Sequence[Mismatch]) -> tuple[bool, bool, int]:
 
 
 class Diagnosis(NamedTuple):
-    """Why a request found no route: data first, text on demand."""
+    """Why a request found no route, as data: each route with the registry's reason for it,
+    and the routes sequencing used up. The closest route is ranked only when the text is made.
+    """
 
+    shape: Any  # what the routes were asked about
     request: Request
     lines: tuple[tuple[BaseResponse, str], ...]
     passthru_prefixes: tuple[Any, ...]
-    closest: BaseResponse | None
-    closest_mismatches: tuple[Mismatch, ...]
-    used_up: bool
+    used: tuple[BaseResponse, ...]
 
     @classmethod
     def of(
@@ -47,29 +48,34 @@ class Diagnosis(NamedTuple):
         passthru_prefixes: Sequence[Any],
         used: Sequence[BaseResponse] = (),
     ) -> Diagnosis:
-        """Collect the diagnosis of `request`; `used` are routes a registry has used up."""
-        closest: BaseResponse | None = None
-        closest_mismatches: tuple[Mismatch, ...] = ()
-        used_up = False
-        for route in reversed(used):
-            if not route.mismatches(shape):
-                closest, used_up = route, True
-                break
-        if closest is None:
-            best: tuple[bool, bool, int] | None = None
-            for route in registered:
-                mismatches = route.mismatches(shape)
-                rank = _rank(mismatches)
-                if best is None or rank < best:
-                    best, closest, closest_mismatches = rank, route, tuple(mismatches)
+        """The diagnosis of `request`, from the registry's `reasons` (one per registered route);
+        `used` are routes a registry has used up."""
         return cls(
+            shape,
             request,
             tuple(zip(registered, reasons)),
             tuple(passthru_prefixes),
-            closest,
-            tuple(closest_mismatches),
-            used_up,
+            tuple(used),
         )
+
+    def closest(self) -> tuple[BaseResponse | None, tuple[Mismatch, ...], bool]:
+        """The route the request was most likely meant for, why it did not answer, and whether
+        it was used up (it would have answered, but sequencing had taken it out)."""
+        for route in reversed(self.used):
+            if not route.refusals(self.shape):
+                return route, (), True
+        best: tuple[bool, bool, int] | None = None
+        closest: BaseResponse | None = None
+        closest_mismatches: tuple[Mismatch, ...] = ()
+        for route, reason in self.lines:
+            # the registry's reasons carry every mismatch; another registry's are plain text
+            mismatches = (
+                reason.reasons if isinstance(reason, Refusal) else route.refusals(self.shape)
+            )
+            rank = _rank(mismatches)
+            if best is None or rank < best:
+                best, closest, closest_mismatches = rank, route, mismatches
+        return closest, closest_mismatches, False
 
     def __str__(self) -> str:
         text = f"{HEADLINE}\n\nRequest: \n- {self.request.method} {self.request.url}\n\n"
@@ -80,15 +86,15 @@ class Diagnosis(NamedTuple):
             text += "Passthru prefixes:\n"
             for prefix in self.passthru_prefixes:
                 text += f"- {prefix}\n" if isinstance(prefix, str) else f"- {prefix!r}\n"
-        if self.closest is not None:
-            route = self.closest
-            text += f"\nClosest route: {route.method} {_shown_url(route)}\n"
-            if self.used_up:
+        closest, mismatches, used_up = self.closest()
+        if closest is not None:
+            text += f"\nClosest route: {closest.method} {_shown_url(closest)}\n"
+            if used_up:
                 text += (
-                    f"- used up: it answered {route.call_count} time(s) and is no longer "
+                    f"- used up: it answered {closest.call_count} time(s) and is no longer "
                     "registered (an ordered or sequenced route)\n"
                 )
-            for mismatch in self.closest_mismatches:
+            for mismatch in mismatches:
                 for difference in mismatch.differences:
                     text += f"- {difference}\n"
         return text

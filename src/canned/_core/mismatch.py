@@ -42,6 +42,18 @@ class Mismatch(str):
         return self
 
 
+class Refusal(str):
+    """A route's "no" to a request, as a registry reports it: the text responses shows (the
+    first reason) and every reason behind it, so the diagnosis need not ask the route again."""
+
+    reasons: tuple[Mismatch, ...]
+
+    def __new__(cls, reasons: Sequence[Mismatch]) -> Refusal:
+        self = super().__new__(cls, reasons[0] if reasons else "")
+        self.reasons = tuple(reasons)
+        return self
+
+
 def as_mismatch(reason: str) -> Mismatch:
     """A custom matcher's plain-string reason, wrapped so the diagnosis can show it."""
     if isinstance(reason, Mismatch):

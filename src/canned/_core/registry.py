@@ -1,9 +1,10 @@
 """Registries: the registered routes, in order, and how a request finds its route.
 
-Owns: `FirstMatchRegistry` and `OrderedRegistry` with responses' exact sequencing (API.md §2.5,
-§1.6), and the exact-URL index that keeps lookups flat: string-URL routes are indexed by
-(method, normalised URL without query); regex routes sit in a short list merged in by
-registration order. Must not import an HTTP client.
+Owns: `FirstMatchRegistry` and `OrderedRegistry` with responses' exact sequencing, and the
+exact-URL index that keeps lookups flat: string-URL routes are indexed by (method, normalised URL
+without query); regex routes sit in a short list merged in by registration order. What a
+registry needs of a route is the route's public contract: `filing_key`, `refusals`, `served`.
+Must not import an HTTP client.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from collections.abc import Iterable
 from typing import Any, SupportsIndex
 
 from canned._core import urls
-from canned._core.request import Request, view_of
+from canned._core.mismatch import Refusal
+from canned._core.request import view_of
 from canned._core.routes import BaseResponse
 
 IndexKey = tuple[str, urls.URLKey]
@@ -122,8 +124,8 @@ class FirstMatchRegistry:
     def _index_route(self, route: BaseResponse) -> None:
         """File `route` under its method and URL key (regex routes: in `_patterns`); its place
         in `_order` is given by the caller."""
-        key = route.url_key
-        if key is None or route._decides_itself:
+        key = route.filing_key
+        if key is None:
             self._patterns.append(route)  # tried for every request, in registration order
         else:
             index_key = (route.method, key)
@@ -155,8 +157,8 @@ class FirstMatchRegistry:
         return True
 
     def _unindex_route(self, route: BaseResponse) -> None:
-        key = route.url_key
-        if key is None or route._decides_itself:
+        key = route.filing_key
+        if key is None:
             found = _take_out(self._patterns, route)
         else:
             found = self._unfile((route.method, key), route)
@@ -197,24 +199,13 @@ class FirstMatchRegistry:
         order = self._order
         return sorted((*exact, *self._patterns), key=lambda route: order[id(route)])
 
-    def _first_of(
-        self, request: Any, view: Request, routes: list[BaseResponse], *, beneath: bool
-    ) -> BaseResponse | None:
-        """responses' sequencing over the routes that could answer: the first match answers
-        and stays; a second match means the first is used up (API.md §2.5). `view` is
-        `request`'s view."""
+    def _first_of(self, request: Any, routes: list[BaseResponse]) -> BaseResponse | None:
+        """responses' sequencing over the routes that could answer: the first that takes the
+        request answers and stays; when a second one takes it too, the first is used up (it is
+        removed, and answers this once more only if it never answered)."""
         found = None
-        method, key = view.method, view.key
         for route in routes:
-            if route._decides_itself:
-                ok = not beneath and route.matches(request)[0]
-            elif not beneath and route._key == key and route._key_of is route.url:
-                # filed under this request's URL (the usual case): only method and matchers
-                # left. (`url_key`'s own test, inline: this runs per route and request.)
-                ok = route.method == method and route._matchers_pass(request)
-            else:
-                ok = route._matches(request, beneath=beneath, explain=False, view=view)[0]
-            if not ok:
+            if route.refusals(request, quick=True):
                 continue
             if found is None:
                 found = route
@@ -225,11 +216,12 @@ class FirstMatchRegistry:
         return found
 
     def find(self, request: Any) -> tuple[BaseResponse | None, list[str]]:
-        """The route that answers `request`, or `(None, reasons)` with one reason per route.
+        """The route that answers `request`, or `(None, reasons)` with one reason per route
+        (each a `Refusal`: the text responses shows, with every reason behind it).
 
         Exact routes of this method and URL and every regex route are tried in registration
-        order; when none answers, trailing-slash routes answer paths beneath them, the longest
-        prefix first (API.md §5 row 9).
+        order; when none answers, `/`-ending routes answer paths beneath them, the longest
+        prefix first (canned's own rule: responses matches such a URL exactly only).
         """
         self._ensure_index()
         view = view_of(request)
@@ -237,19 +229,19 @@ class FirstMatchRegistry:
             key = view.key
         except ValueError:
             return None, self._reasons(request)
-        route = self._first_of(request, view, self._candidates(view.method, key), beneath=False)
+        route = self._first_of(request, self._candidates(view.method, key))
         if route is not None:
             return route, []
         for parent in urls.parent_paths(key.path):
             bucket = self._routes_at((view.method, key.with_path(parent)))
             if bucket:
-                route = self._first_of(request, view, bucket, beneath=True)
+                route = self._first_of(request, bucket)
                 if route is not None:
                     return route, []
         return None, self._reasons(request)
 
     def _reasons(self, request: Any) -> list[str]:
-        return [route.matches(request)[1] for route in self._responses]
+        return [Refusal(route.refusals(request)) for route in self._responses]
 
     # -- changing ----------------------------------------------------------------------------
 
@@ -269,7 +261,7 @@ class FirstMatchRegistry:
     def remove(self, response: BaseResponse) -> list[BaseResponse]:
         """Remove every route equal to `response`; return the routes removed.
 
-        Differs: responses returns the probe once per removal (API.md §5 row 3).
+        Differs: responses returns the probe once per removal.
         """
         self._ensure_index()
         removed = [route for route in self._responses if route == response]
@@ -293,10 +285,11 @@ class FirstMatchRegistry:
         list.__setitem__(self._responses, position, response)
         self._order[id(response)] = order
         self._index_route(response)
-        if response.url_key is None or response._decides_itself:
+        key = response.filing_key
+        if key is None:
             self._patterns.sort(key=lambda r: self._order[id(r)])
         else:
-            filed = self._index[(response.method, response.url_key)]
+            filed = self._index[(response.method, key)]
             if type(filed) is list:
                 filed.sort(key=lambda r: self._order[id(r)])
         return response
@@ -306,7 +299,7 @@ class OrderedRegistry(FirstMatchRegistry):
     """Same as `responses.registries.OrderedRegistry`: routes answer strictly in order.
 
     A request that does not match the next route fails, and the rest of the queue is dropped
-    (API.md §1.6, kept as in responses).
+    (kept as in responses).
     """
 
     def find(self, request: Any) -> tuple[BaseResponse | None, list[str]]:

@@ -46,6 +46,8 @@ _METHODS: Final = {
 }
 # One shared header tuple per default Content-Type: most routes answer with one of a few.
 _CONTENT_TYPES: dict[str, tuple[tuple[str, str], ...]] = {}
+# The answer of `refusals(quick=True)` when a route does not take a request.
+REFUSED: Final = (Mismatch("", subject="custom"),)
 # responses' matching hooks: a route class that overrides one decides which requests it answers.
 _MATCHING_HOOKS: Final = (
     "matches",
@@ -198,7 +200,8 @@ class BaseResponse:
 
     Subclasses answer through `get_response(request)`, which returns a `Reply` (or, for custom
     routes, a client-native response handed to the client as is).
-    Differs: the method is upper-cased and a default port equals no port (API.md §5 row 8).
+    Differs: the method is upper-cased and a default port equals no port (responses compares
+    them as written).
     """
 
     passthrough: bool = False
@@ -317,6 +320,12 @@ class BaseResponse:
             self._key_of = url
         return self._key
 
+    @property
+    def filing_key(self) -> urls.URLKey | None:
+        """The key a registry may file this route under (its `url_key`), or None when the route
+        must be asked about every request: a regex URL, or a class that decides for itself."""
+        return None if self._decides_itself else self.url_key
+
     def check_registrable(self, where: str) -> None:
         """Refuse, naming `where`, a URL that no request could match: neither an absolute URL
         nor a compiled regex. A route that decides for itself interprets its own URL.
@@ -328,29 +337,17 @@ class BaseResponse:
         if self.url_key is None and not self._decides_itself:
             validation.check_url(where, self.url)
 
-    @property
-    def is_prefix(self) -> bool:
-        """A string URL whose path ends in "/" (not just "/") also answers paths beneath it."""
-        key = self.url_key
-        return key is not None and key.path.endswith("/") and key.path != "/"
-
-    def _url_answers(self, view: Request, *, beneath: bool = False) -> bool:
-        """Whether this route's URL answers `view`'s (`beneath`: as a trailing-slash prefix)."""
+    def _url_answers(self, view: Request) -> bool:
+        """Whether this route's URL answers `view`'s: a regex matched, a string equal once
+        normalised, or a `/`-ending string with the request's path beneath it."""
         if isinstance(self.url, re.Pattern):
-            return not beneath and self.url.match(view.url) is not None
+            return self.url.match(view.url) is not None
         key = self.url_key
         try:
             got = view.key
         except ValueError:  # not an absolute URL: no string route answers it
             return False
-        if beneath:
-            return (
-                key is not None
-                and self.is_prefix
-                and got.path.startswith(key.path)
-                and got.with_path(key.path) == key
-            )
-        return got == key
+        return key is not None and (got == key or urls.is_beneath(got, key))
 
     # -- responses' hooks (a subclass overrides them; canned's own rules do not call them) --
 
@@ -377,10 +374,51 @@ class BaseResponse:
                 return False, as_mismatch(reason)
         return True, ""
 
-    # -- matching ---------------------------------------------------------------------------
+    # -- matching: does this route take a request, and if not, why? -----------------------
+
+    def refusals(self, request: Any, *, quick: bool = False) -> tuple[Mismatch, ...]:
+        """Whether this route takes `request`: `()` when it does, else every reason it does not,
+        in the order responses checks them (method, URL, then each matcher). Each reason is a
+        `Mismatch`: the text responses shows, and the differences the diagnosis lists.
+
+        The URL is taken when it is equal once normalised, matched by a regex, or beneath a
+        `/`-ending route URL. `quick=True` asks only yes or no, as the registry does while it
+        looks for a route (once per route and request, so it is kept cheap): it stops at the
+        first reason, built-in matchers skip writing theirs, and a refusal is `REFUSED`, whose
+        text is empty. A route class that overrides one of responses' matching hooks
+        (`matches`, `_url_matches`, ...) answers through them, with the reason its `matches`
+        gives.
+        """
+        if self._decides_itself:
+            ok, reason = self.matches(request)
+            return () if ok else (as_mismatch(reason),)
+        view = view_of(request)
+        if quick:
+            if view.method != self.method:
+                return REFUSED
+            url = self.url
+            # filed under the request's URL (the usual case): equal keys, nothing to normalise
+            if not (self._key_of is url and self._key == view.key) and not self._url_answers(view):
+                return REFUSED
+            for matcher in self.match:  # a plain loop: this runs per route and request
+                lazy = getattr(matcher, "explains_lazily", False)
+                if not (matcher(request, False) if lazy else matcher(request))[0]:  # type: ignore[call-arg]  # a built-in one takes `explain`
+                    return REFUSED
+            return ()
+        found = []
+        if view.method != self.method:
+            found.append(self._method_mismatch(view))
+        if not self._url_answers(view):
+            found.append(self._url_mismatch(view))
+        for matcher in self.match:
+            ok, reason = matcher(request)
+            if not ok:
+                found.append(as_mismatch(reason))
+        return tuple(found)
 
     def matches(self, request: Any) -> tuple[bool, str]:
-        """`(True, "")`, or `(False, reason)` with the first reason this route does not answer.
+        """Same as `responses.BaseResponse.matches`: `(True, "")`, or `(False, reason)` with the
+        first reason this route does not take `request` (see `refusals`).
 
         A subclass that overrides responses' `_url_matches` or `_req_attr_matches` is answered
         as responses answers it: method, then `_url_matches(self.url, url)`, then
@@ -388,7 +426,8 @@ class BaseResponse:
         """
         if self._decides_itself:
             return self._matches_through_hooks(request)
-        return self._matches(request, beneath=False)
+        reasons = self.refusals(request)
+        return (False, reasons[0]) if reasons else (True, "")
 
     def _matches_through_hooks(self, request: Any) -> tuple[bool, str]:
         view = view_of(request)
@@ -401,52 +440,6 @@ class BaseResponse:
             return False, self._url_mismatch(view)
         ok, reason = self._req_attr_matches(self.match, request)
         return (True, "") if ok else (False, as_mismatch(reason))
-
-    def _matches(
-        self, request: Any, *, beneath: bool, explain: bool = True, view: Request | None = None
-    ) -> tuple[bool, str]:
-        """Whether this route answers; with `explain=False` (a registry looking for its route)
-        built-in matchers skip building the reason, which only a diagnosis shows. `view` is
-        `request`'s view when the caller has it."""
-        if view is None:
-            view = view_of(request)
-        if view.method != self.method:
-            return False, self._method_mismatch(view) if explain else ""
-        if not self._url_answers(view, beneath=beneath):
-            return False, self._url_mismatch(view) if explain else ""
-        if not explain:
-            return self._matchers_pass(request), ""
-        for matcher in self.match:
-            ok, reason = matcher(request)
-            if not ok:
-                return False, as_mismatch(reason)
-        return True, ""
-
-    def _matchers_pass(self, request: Any) -> bool:
-        """Whether every matcher passes, asked quietly: built-in matchers skip the reason."""
-        for matcher in self.match:  # a plain loop: this runs per route and request
-            lazy = getattr(matcher, "explains_lazily", False)
-            if not (matcher(request, False) if lazy else matcher(request))[0]:  # type: ignore[call-arg]  # a built-in one takes `explain`
-                return False
-        return True
-
-    def mismatches(self, request: Any) -> list[Mismatch]:
-        """Every reason this route does not answer `request` (empty when it does); a route that
-        decides itself gives the reason its `matches` gives."""
-        if self._decides_itself:
-            ok, reason = self.matches(request)
-            return [] if ok else [as_mismatch(reason)]
-        view = view_of(request)
-        found = []
-        if view.method != self.method:
-            found.append(self._method_mismatch(view))
-        if not self._url_answers(view) and not self._url_answers(view, beneath=True):
-            found.append(self._url_mismatch(view))
-        for matcher in self.match:
-            ok, reason = matcher(request)
-            if not ok:
-                found.append(as_mismatch(reason))
-        return found
 
     def _method_mismatch(self, view: Request) -> Mismatch:
         return Mismatch(
@@ -519,7 +512,8 @@ class BaseResponse:
     def _content_type_header(
         self, headers: Sequence[tuple[str, str]]
     ) -> tuple[tuple[str, str], ...]:
-        """The default Content-Type, unless the headers give one (API.md §5 row 4: only one)."""
+        """The default Content-Type, unless the headers give one: an answer carries one
+        Content-Type (responses sends both)."""
         if self.content_type is None or (headers and _has_content_type(headers)):
             return ()
         return _content_type_pair(self.content_type)
@@ -653,7 +647,7 @@ class CallbackResponse(BaseResponse):
 
     The callback returns `(status, headers, body)` or an exception (which is raised).
     Differs: a malformed return value raises `CallbackReplyError` naming the callback; every
-    exception raised carries `.request` (API.md §5 row 12).
+    exception raised carries `.request` (responses sets it on some only).
     """
 
     def __init__(

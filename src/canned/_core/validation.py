@@ -122,7 +122,8 @@ def check_matchers(where: str, match: Any) -> tuple[Any, ...]:
 
 
 def check_no_positional(where: str, args: tuple[Any, ...]) -> None:
-    """responses drops stray positional arguments silently; canned says so (API.md §5 row 8)."""
+    """responses drops stray positional arguments silently; canned refuses them: a stray value
+    is a mistake."""
     if args:
         raise TypeError(
             f"{where}: takes method, url, body and adding_headers positionally; pass the rest "

@@ -22,7 +22,7 @@ DEFAULT_HEADERS: Final = frozenset(
 )
 
 
-def _remove_default_headers(data: Any) -> Any:
+def remove_default_headers(data: Any) -> Any:
     """Same as responses: in a recorded document (`{"responses": [{"response": {...}}, ...]}`),
     drop from each entry the headers a server adds by itself, and `headers` when it ends up empty;
     changes `data` in place and returns it; anything but a dict is returned unchanged.
