@@ -23,15 +23,10 @@ from canned._compat.default import deprecated_target as _deprecated_target
 from canned._compat.default import mock as _default_mock
 from canned._compat.requests_mock import RequestsMock
 from canned._core.activation import get_wrapped
+from canned._core.answers import CallbackResponse, PassthroughResponse, Response
 from canned._core.calls import Call, CallList
 from canned._core.mock import DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, logger
-from canned._core.routes import (
-    BaseResponse,
-    CallbackResponse,
-    FalseBool,
-    PassthroughResponse,
-    Response,
-)
+from canned._core.routes import BaseResponse, FalseBool
 from canned.errors import (
     CallbackReplyError,
     CallCountError,

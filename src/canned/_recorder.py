@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable
 from typing import IO, Any, TypeVar
 
 from canned._compat.requests_mock import DEFAULT_TARGET, RequestsMock
+from canned._core.answers import Response
 from canned._core.registry import FirstMatchRegistry, OrderedRegistry
 from canned._core.reply import Outcome
 from canned._core.request import Request
-from canned._core.routes import BaseResponse, Response
+from canned._core.routes import BaseResponse
 from canned.cassettes.formats import dump_data, write_atomically, yaml_dump
 from canned.cassettes.formats import remove_default_headers as _remove_default_headers
 

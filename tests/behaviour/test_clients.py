@@ -4,8 +4,10 @@ sync and async, with the same routes, the same call log and errors in each clien
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import json
+import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -171,6 +173,23 @@ def test_unfired_routes_fail_the_block_whatever_the_client(client: Client) -> No
     with pytest.raises(canned.UnfiredRoutesError) as raised:
         mock.stop()
     assert str(raised.value) == f"Not all requests have been executed [('GET', '{URL}/never')]"
+
+
+def test_a_mock_that_answered_a_client_is_freed_without_the_garbage_collector(
+    client: Client,
+) -> None:
+    # a reference cycle through what the client kept would hold every mock of a long suite
+    gc.disable()
+    try:
+        mock = canned.RequestsMock(assert_all_requests_are_fired=False)
+        with mock:
+            route = mock.add(canned.GET, URL, body="x")
+            client.send("GET", URL)
+        refs = [weakref.ref(mock), weakref.ref(route), weakref.ref(mock.get_registry())]
+        del mock, route
+        assert [ref() for ref in refs] == [None, None, None]
+    finally:
+        gc.enable()
 
 
 def test_a_passthrough_route_reaches_the_real_server(

@@ -12,12 +12,13 @@ import warnings
 from typing import Any
 
 import pytest
-import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.core.conftest import ask
 
 import canned
 from canned import matchers
+from canned._core.request import Request
 
 URL = "https://fuzz.example.test/a"
 
@@ -69,12 +70,13 @@ def test_add_accepts_and_answers_or_refuses_at_once(argument: str, value: Any) -
         if route.passthrough:
             return  # would go to the network: nothing to check here without a server
         body = getattr(route, "body", None)
-        try:
-            answer = requests.get(URL)
-        except ValueError as raised:  # the registered exception, raised as given
-            assert raised is body
+        outcome = ask(mock, "GET", URL)
+        assert outcome.kind == "answer"
+        if outcome.reply.error is not None:  # the registered exception, raised as given
+            assert isinstance(outcome.reply.error, ValueError)
+            assert outcome.reply.error is body
             return
-        assert answer.status_code == route.status  # type: ignore[attr-defined]
+        assert outcome.reply.status == route.status  # type: ignore[attr-defined]
 
 
 @FUZZ
@@ -143,8 +145,6 @@ def test_a_matcher_factory_refuses_at_once_or_makes_a_matcher_that_never_raises(
             error
         )
         return
-    from canned._core.request import Request
-
     matched, reason = matcher(Request("POST", URL + "?a=1#f", {"X-A": "1"}, request_body))
     assert isinstance(matched, bool)
     assert isinstance(reason, str)
@@ -168,14 +168,14 @@ def test_requests_mock_checks_its_options(option: str, value: Any) -> None:
         warnings.simplefilter("ignore")
         with mock:
             mock.add(canned.GET, URL)
+            outcome = ask(mock, "GET", URL)
+            assert (outcome.kind, outcome.reply.status) == ("answer", 200)
             try:
-                requests.get(URL)
-            except requests.ConnectionError:
-                assert option == "target"  # a target is patched, not HTTPAdapter.send
+                mock.settle(outcome, outcome.reply)
             except TypeError as error:
-                # a callable response_callback/real_adapter_send of the wrong shape is the
-                # user's code failing when called, as it would with responses
-                assert option in ("response_callback", "on_unmatched"), error
+                # a callable response_callback of the wrong shape is the user's code failing
+                # when called, as it would with responses
+                assert option == "response_callback", error
 
 
 @FUZZ
@@ -195,9 +195,9 @@ def test_a_callbacks_malformed_reply_names_the_callback(returned: Any) -> None:
 
     with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add_callback(canned.GET, URL, callback=my_callback)
-        try:
-            requests.get(URL)
-        except ValueError as error:
-            assert error is returned or "my_callback" in str(error)
-        except TypeError as error:
-            assert "my_callback" in str(error), str(error)
+        error = ask(mock, "GET", URL).reply.error
+    if isinstance(error, ValueError):
+        assert error is returned or "my_callback" in str(error)
+    elif error is not None:
+        assert isinstance(error, TypeError), repr(error)
+        assert "my_callback" in str(error), str(error)

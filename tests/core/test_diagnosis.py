@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import re
 
-import pytest
-import requests
+from tests.core.conftest import ask
 
 import canned
 from canned import matchers
+from canned._core.diagnosis import Diagnosis
+from canned._core.request import Request
 
 
-def unmatched_message(mock: canned.RequestsMock, method: str, url: str, **kwargs: object) -> str:
-    with pytest.raises(requests.ConnectionError) as raised:
-        requests.request(method, url, **kwargs)  # type: ignore[arg-type]
-    return str(raised.value)
+def unmatched_message(
+    mock: canned.RequestsMock,
+    method: str,
+    url: str,
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+) -> str:
+    outcome = ask(mock, method, url, headers, body)
+    assert outcome.kind == "unmatched"
+    return outcome.message
 
 
 def test_the_message_keeps_responses_format_and_names_the_differing_json_field() -> None:
@@ -31,7 +38,11 @@ def test_the_message_keeps_responses_format_and_names_the_differing_json_field()
         )
         mock.add(canned.GET, re.compile(r"http://foo\.com/\d+"))
         message = unmatched_message(
-            mock, "POST", "http://example.com/b?x=1", json={"a": 2, "b": "same"}
+            mock,
+            "POST",
+            "http://example.com/b?x=1",
+            {"Content-Type": "application/json"},
+            b'{"a": 2, "b": "same"}',
         )
     assert message == (
         "Connection refused by Responses - the call doesn't match any registered mock.\n"
@@ -119,6 +130,16 @@ def test_a_matcher_that_raises_is_not_turned_into_a_miss() -> None:
 
     with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add(canned.GET, "https://x.test/u", match=[broken])
-        with pytest.raises(ZeroDivisionError, match="matcher bug") as raised:
-            requests.get("https://x.test/u")
-        assert mock.calls[0].response is raised.value
+        outcome = ask(mock, "GET", "https://x.test/u")
+        error = outcome.reply.error
+        assert outcome.kind == "answer"
+        assert (type(error), str(error)) == (ZeroDivisionError, "matcher bug")
+        mock.settle_error(outcome, error)
+        assert mock.calls[0].response is error
+
+
+def test_a_used_up_route_that_does_not_match_is_not_named() -> None:
+    used = canned.Response("GET", "https://x.test/a/other")
+    view = Request("GET", "https://x.test/a")
+    diagnosis = Diagnosis.of(view, view, [], [], [], used=[used])
+    assert diagnosis.closest() == (None, (), False)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import gzip
 import io
 import re
-from typing import Any
+from typing import Any, Optional
 
 import pytest
-import requests
 
 from canned import matchers
 from canned._core.mismatch import Mismatch
@@ -254,30 +253,57 @@ def test_header_matcher_strict_fails_on_an_extra_header() -> None:
 # -- multipart_matcher ------------------------------------------------------------------------------
 
 
-def encoded(files: Any, data: Any = None) -> Request:
-    prepared = requests.Request("POST", "http://e.test/up", files=files, data=data).prepare()
-    assert isinstance(prepared.body, bytes)
-    return Request("POST", prepared.url or "", dict(prepared.headers), prepared.body)
+Part = tuple[str, Optional[str], Optional[str], bytes]  # name, file name, content type, content
+BOUNDARY = "7d4a9c1e0b3f4e2a8c6d5b1a9e0f3c2d"
+
+
+def multipart_body(parts: list[Part], boundary: str = BOUNDARY) -> bytes:
+    """`parts` encoded as a client encodes multipart/form-data (RFC 7578)."""
+    body = b""
+    for name, filename, content_type, content in parts:
+        head = f'Content-Disposition: form-data; name="{name}"'
+        if filename is not None:
+            head += f'; filename="{filename}"'
+        if content_type is not None:
+            head += f"\r\nContent-Type: {content_type}"
+        body += f"--{boundary}\r\n{head}\r\n\r\n".encode() + content + b"\r\n"
+    return body + f"--{boundary}--\r\n".encode()
+
+
+def encoded(*parts: Part) -> Request:
+    """A POST of `parts` as multipart/form-data, as a client sends `files=` and `data=`."""
+    headers = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+    return Request("POST", "http://e.test/up", headers, multipart_body(list(parts)))
 
 
 def test_multipart_matcher_matches_the_same_files_and_fields() -> None:
     match = matchers.multipart_matcher({"f": ("a.txt", b"abc", "text/plain")}, data={"k": "v"})
-    assert match(encoded({"f": ("a.txt", b"abc", "text/plain")}, {"k": "v"})) == (True, "")
+    sent = encoded(("k", None, None, b"v"), ("f", "a.txt", "text/plain", b"abc"))
+    assert match(sent) == (True, "")
 
 
 def test_multipart_matcher_reads_file_objects_without_consuming_them() -> None:
     upload = io.BytesIO(b"content")
     match = matchers.multipart_matcher({"f": upload})
     assert upload.read() == b"content"
-    assert match(encoded({"f": io.BytesIO(b"content")}))[0] is True
+    assert match(encoded(("f", "f", None, b"content")))[0] is True  # a nameless file: its field's
 
 
 def test_multipart_matcher_names_the_differing_part() -> None:
     match = matchers.multipart_matcher({"f": ("a.txt", b"abc")})
-    matched, reason = match(encoded({"f": ("a.txt", b"abd")}))
+    matched, reason = match(encoded(("f", "a.txt", None, b"abd")))
     assert not matched
     assert reason.startswith("multipart/form-data doesn't match. ")
     assert reason.differences[0].startswith("part 'f': expected")
+
+
+def test_multipart_matcher_names_a_body_with_another_boundary() -> None:
+    headers = {"Content-Type": "multipart/form-data; boundary=other"}
+    body = multipart_body([("f", "a.txt", None, b"x")])  # with its own boundary
+    sent = Request("POST", "http://e.test/up", headers, body)
+    matched, reason = matchers.multipart_matcher({"f": ("a.txt", b"x")})(sent)
+    assert not matched
+    assert reason.differences == ("body: not multipart with boundary 'other'",)
 
 
 def test_multipart_matcher_fails_a_request_that_is_not_multipart() -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from tests.core.conftest import ask
 
 import canned
 from canned import CallbackResponse, Response
@@ -21,7 +23,7 @@ def bodies_of(registry: FirstMatchRegistry, url: str, times: int) -> list[object
     for _ in range(times):
         route, _ = registry.find(get(url))
         assert route is not None
-        route._served += 1  # what the mock does under its lock
+        route.served += 1  # what the mock does under its lock
         answers.append(route.body)
     return answers
 
@@ -225,6 +227,20 @@ def test_a_custom_registry_overrides_find() -> None:
     assert registry.find(get("http://e.test/a"))[0] is last
 
 
+def test_a_mocks_custom_registry_is_asked_for_each_request() -> None:
+    seen: list[str] = []
+
+    class Spy(FirstMatchRegistry):
+        def find(self, request: Any) -> Any:
+            seen.append(request.url)
+            return super().find(request)
+
+    with canned.RequestsMock(registry=Spy, assert_all_requests_are_fired=False) as mock:
+        mock.add(canned.GET, "http://e.test/a")
+        ask(mock, "GET", "http://e.test/a")
+    assert seen == ["http://e.test/a"]
+
+
 def test_a_route_class_that_overrides_matches_decides_for_any_url() -> None:
     class UnderX(Response):  # answers any method and host, for paths under /x
         def matches(self, request: object) -> tuple[bool, str]:
@@ -274,3 +290,18 @@ def test_routes_sharing_a_url_stay_in_order_as_they_are_removed_and_replaced() -
     assert bodies_of(registry, "http://e.test/a", 2) == ["new", "new"]
     registry.add(Response("GET", "http://e.test/a", body="after"))
     assert [route.body for route in registry.registered] == ["new", "after"]
+
+
+def test_a_request_with_an_unusable_url_finds_nothing() -> None:
+    registry = FirstMatchRegistry()
+    registry.add(Response("GET", "http://e.test/a"))
+    assert registry.find(get("not a url")) == (None, ["URL does not match"])
+
+
+def test_removing_a_route_that_is_gone_is_harmless() -> None:
+    registry = FirstMatchRegistry()
+    route = registry.add(Response("GET", "http://e.test/a"))
+    registry.registered.clear()
+    registry._ensure_index()
+    registry._pop(route)
+    assert registry.registered == []

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import requests
+from tests.core.conftest import ask
 
 import canned
 from canned import CallbackResponse, Response
@@ -123,6 +123,10 @@ def test_the_repr_shows_url_status_content_type_and_headers() -> None:
     )
 
 
+def test_a_numeric_header_value_is_sent_as_text() -> None:
+    assert canned.Response("GET", URL, headers={"X-Count": 5}).get_headers()[-1] == ("X-Count", "5")
+
+
 def test_routes_are_equal_by_method_and_url_only() -> None:
     assert Response("GET", URL, body="a") == Response("GET", URL, body="b", status=500)
     assert Response("GET", URL) != Response("POST", URL)
@@ -137,31 +141,48 @@ def test_routes_are_equal_by_method_and_url_only() -> None:
         (None, "got None (NoneType)"),
     ],
 )
-def test_a_malformed_callback_reply_names_the_callback(returned: Any, fragment: str) -> None:
+def test_a_malformed_callback_reply_names_the_callback(
+    mock: canned.RequestsMock, returned: Any, fragment: str
+) -> None:
     def handler(request: Any) -> Any:
         return returned
 
-    with canned.RequestsMock() as mock:
+    with mock:
         mock.add_callback("GET", URL, callback=handler)
-        with pytest.raises(canned.CallbackReplyError) as raised:
-            requests.get(URL)
-    message = str(raised.value)
+        outcome = ask(mock, "GET", URL)
+    assert isinstance(outcome.reply.error, canned.CallbackReplyError)
+    message = str(outcome.reply.error)
     assert "handler" in message
     assert "must return (status, headers, body) or an exception" in message
     assert fragment in message
 
 
-def test_a_callback_status_out_of_range_names_the_callback() -> None:
+def test_a_callback_status_out_of_range_names_the_callback(mock: canned.RequestsMock) -> None:
     def handler(request: Any) -> Any:
         return (1000, {}, "")
 
-    with canned.RequestsMock() as mock:
+    with mock:
         mock.add_callback("GET", URL, callback=handler)
-        with pytest.raises(
-            ValueError,
-            match=r"^callback .*handler: status must be an int from 0 to 999, got 1000",
-        ):
-            requests.get(URL)
+        outcome = ask(mock, "GET", URL)
+    assert isinstance(outcome.reply.error, ValueError)
+    assert re.match(
+        r"^callback .*handler: status must be an int from 0 to 999, got 1000",
+        str(outcome.reply.error),
+    )
+
+
+def test_a_callback_content_type_must_be_text() -> None:
+    with pytest.raises(TypeError, match=r"content_type must be a str or None, got 5 \(int\)"):
+        canned.CallbackResponse("GET", URL, lambda r: (200, {}, ""), content_type=5)  # type: ignore[arg-type]
+
+
+def test_a_callback_may_answer_with_an_exception_as_body(mock: canned.RequestsMock) -> None:
+    error = TimeoutError("late")
+    with mock:
+        mock.add_callback(canned.GET, URL, lambda r: (200, {}, error))
+        outcome = ask(mock, "GET", URL)
+    assert outcome.kind == "answer"
+    assert outcome.reply.error is error
 
 
 @pytest.mark.parametrize("headers", [{"content-type": "x/y"}, [("Content-Type", "x/y")]])
@@ -187,7 +208,7 @@ def test_a_method_is_stored_upper_cased_and_answers_in_any_case(
     route = mock.add(given, URL, body="ok")
     assert route.method == stored
     with mock:
-        assert requests.request(stored.lower(), URL).text == "ok"
+        assert ask(mock, stored.lower(), URL).reply.body == b"ok"
 
 
 def test_the_defaults_a_route_does_not_store_read_as_responses_gives_them() -> None:
@@ -216,7 +237,7 @@ def test_a_str_subclass_url_is_registered_and_answers_like_its_text(
     route = mock.add("GET", Url("https://E.test"), body="ok")
     assert route.url == "https://E.test/"
     with mock:
-        assert requests.get("https://e.test/").text == "ok"
+        assert ask(mock, "GET", "https://e.test/").reply.body == b"ok"
 
 
 def test_a_str_enum_content_type_is_accepted_as_responses_accepts_it() -> None:
@@ -261,8 +282,7 @@ def test_matchers_added_in_place_to_a_route_list_of_them_are_used(
     matchers = [canned.matchers.query_param_matcher({"a": "1"})]
     route.match = matchers  # type: ignore[assignment]
     with mock:
-        assert requests.get(URL, params={"a": "1"}).text == "ok"
+        assert ask(mock, "GET", URL + "?a=1").reply.body == b"ok"
         matchers.append(canned.matchers.header_matcher({"X-Key": "1"}))
-        with pytest.raises(requests.ConnectionError):
-            requests.get(URL, params={"a": "1"})
-        assert requests.get(URL, params={"a": "1"}, headers={"X-Key": "1"}).text == "ok"
+        assert ask(mock, "GET", URL + "?a=1").kind == "unmatched"
+        assert ask(mock, "GET", URL + "?a=1", {"X-Key": "1"}).reply.body == b"ok"

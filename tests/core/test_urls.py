@@ -143,6 +143,10 @@ def test_parent_paths_are_the_directories_above_longest_first(
     assert urls.parent_paths(path) == parents
 
 
+def test_a_host_that_cannot_be_punycoded_is_percent_encoded() -> None:
+    assert urls.normalise_host("a\u0080" + "x" * 70) == "a%C2%80" + "x" * 70
+
+
 @pytest.mark.parametrize(
     ("url", "with_path"),
     [

@@ -20,20 +20,13 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Optional, Uni
 
 from canned._core import urls, validation
 from canned._core.activation import Activation
+from canned._core.answers import CallbackResponse, Response
 from canned._core.calls import Call, CallList
 from canned._core.diagnosis import Diagnosis
 from canned._core.registry import FirstMatchRegistry
 from canned._core.reply import Outcome, Reply
 from canned._core.request import Request
-from canned._core.routes import (
-    URL,
-    BaseResponse,
-    CallbackResponse,
-    FalseBool,
-    Matcher,
-    Response,
-    is_overridden,
-)
+from canned._core.routes import URL, BaseResponse, FalseBool, Matcher, is_overridden
 from canned.errors import CallCountError, UnmatchedRequestWarning
 
 if TYPE_CHECKING:

@@ -1,27 +1,27 @@
-"""Route kinds: what is registered, and what each answers with.
+"""What a registered route is: the contract every route kind keeps with registry and mock.
 
-Owns: `BaseResponse` (method, URL, matchers, call log, `matches`), `Response` (a static answer),
-`CallbackResponse` (an answer computed per request) and `PassthroughResponse` (the real network),
-all with responses' names and arguments, and responses' subclass hooks (`_url_matches`,
-`_req_attr_matches`, `_should_match_querystring`, `get_headers`). Arguments are checked here, at
-registration. Must not import an HTTP client: answers are `Reply` values that adapters convert.
+Owns: `BaseResponse` (method, URL, matchers, call log; `refusals`, the one answer to "does this
+route take this request, and if not, why?"; `filing_key`, `served`) with responses' names and
+arguments, and responses' subclass hooks (`_url_matches`, `_req_attr_matches`,
+`_should_match_querystring`, `get_headers`). The kinds that answer live in `answers`. Arguments
+are checked here, at registration. Must not import an HTTP client.
 """
 
 from __future__ import annotations
 
-import json as json_module
 import re
 import threading
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final, Union
 from urllib.parse import urlsplit
 
 from canned._core import urls, validation
 from canned._core.calls import CallList
+from canned._core.headers import HeaderPairs, content_type_pair, has_content_type
 from canned._core.mismatch import Mismatch, as_mismatch
-from canned._core.reply import Body, Reply
+from canned._core.reply import Reply
 from canned._core.request import Request, view_of
-from canned.errors import CallbackReplyError, warn_deprecated
+from canned.errors import warn_deprecated
 
 URL = Union[str, "re.Pattern[str]"]
 Matcher = Callable[[Any], "tuple[bool, str]"]
@@ -30,12 +30,6 @@ MATCH_QUERYSTRING_DEPRECATED: Final = (
     "Argument 'match_querystring' is deprecated. Use 'responses.matchers.query_param_matcher' or "
     "'responses.matchers.query_string_matcher'"
 )
-STREAM_DEPRECATED: Final = "stream argument is deprecated. Use stream parameter in request directly"
-CONTENT_TYPE_TWICE: Final = (
-    "You cannot define both `content_type` and `headers[Content-Type]`. "
-    "Using the `content_type` kwarg is recommended."
-)
-
 
 _CALLS_MADE: Final = threading.Lock()
 # The methods routes are usually registered with, spelled as given -> as stored.
@@ -44,8 +38,6 @@ _METHODS: Final = {
     for name in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT")
     for spelling in (name, name.lower())
 }
-# One shared header tuple per default Content-Type: most routes answer with one of a few.
-_CONTENT_TYPES: dict[str, tuple[tuple[str, str], ...]] = {}
 # The answer of `refusals(quick=True)` when a route does not take a request.
 REFUSED: Final = (Mismatch("", subject="custom"),)
 # responses' matching hooks: a route class that overrides one decides which requests it answers.
@@ -64,135 +56,12 @@ class FalseBool:
         return False
 
 
-class _Unset:
-    def __repr__(self) -> str:
-        return "_UNSET"
-
-
-_UNSET: Final = _Unset()
-
-
 def is_overridden(cls: type, name: str) -> bool:
     """Whether `cls` takes `name` from a class defined outside canned: a user's subclass
     overrides one of responses' hooks, and canned calls it where responses would. `name` is
     one that canned defines."""
     owner = next(klass for klass in cls.__mro__ if name in vars(klass))
     return not owner.__module__.startswith("canned.")
-
-
-class HeaderPairs(list[tuple[str, str]]):
-    """Answer headers as (name, value) pairs in order, repeated names kept, that can also be
-    written by name as responses' `HTTPHeaderDict` is, so that a `get_headers` override written
-    for responses (`headers = super().get_headers(); headers["X-A"] = "1"`) works unchanged.
-
-    A name (a str) in `[]`, `in`, `del`, `get` and `pop` is looked up in any case; `h[name] = v`
-    replaces every value of that name; `add` and `extend` (pairs or a mapping) append; `update`
-    replaces name by name. An int or a slice indexes the list.
-    """
-
-    def _positions(self, name: str) -> list[int]:
-        lowered = name.lower()
-        return [i for i, (key, _) in enumerate(self) if key.lower() == lowered]
-
-    def __getitem__(self, key: Any) -> Any:
-        if not isinstance(key, str):
-            return super().__getitem__(key)
-        lowered = key.lower()
-        values = [value for name, value in self if name.lower() == lowered]
-        if not values:
-            raise KeyError(key)
-        return ", ".join(values)
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        if not isinstance(key, str):
-            super().__setitem__(key, value)
-            return
-        positions = self._positions(key)
-        if not positions:
-            self.append((key, value))
-            return
-        super().__setitem__(positions[0], (key, value))
-        for position in reversed(positions[1:]):
-            super().__delitem__(position)
-
-    def __delitem__(self, key: Any) -> None:
-        if not isinstance(key, str):
-            super().__delitem__(key)
-            return
-        positions = self._positions(key)
-        if not positions:
-            raise KeyError(key)
-        for position in reversed(positions):
-            super().__delitem__(position)
-
-    def __contains__(self, item: object) -> bool:
-        if isinstance(item, str):
-            return bool(self._positions(item))
-        return super().__contains__(item)
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self[name] if self._positions(name) else default
-
-    def pop(self, key: Any = -1, default: Any = _UNSET) -> Any:
-        if not isinstance(key, str):
-            return super().pop(key)
-        if not self._positions(key):
-            if default is _UNSET:
-                raise KeyError(key)
-            return default
-        value = self[key]
-        del self[key]
-        return value
-
-    def add(self, name: str, value: str) -> None:
-        self.append((name, value))
-
-    def extend(self, items: Any) -> None:
-        super().extend(items.items() if isinstance(items, Mapping) else items)
-
-    def update(self, items: Any = (), **more: str) -> None:
-        pairs = items.items() if isinstance(items, Mapping) else items
-        for name, value in [*pairs, *more.items()]:
-            self[name] = value
-
-
-def _has_content_type(headers: Sequence[tuple[str, str]]) -> bool:
-    return any(name.lower() == "content-type" for name, _ in headers)
-
-
-def _content_type_pair(content_type: str) -> tuple[tuple[str, str], ...]:
-    """`(("Content-Type", content_type),)`, one shared tuple for each of the usual types."""
-    pair = _CONTENT_TYPES.get(content_type)
-    if pair is None:
-        pair = (("Content-Type", content_type),)
-        if len(_CONTENT_TYPES) < 64:  # a few types recur; odd ones are not kept
-            _CONTENT_TYPES[content_type] = pair
-    return pair
-
-
-def check_body(where: str, body: Any) -> Body | BaseException:
-    """A body a route can answer with: text, bytes, a file, chunks, or an exception to raise.
-    None is an empty body, as in responses."""
-    if type(body) is bytes:  # the usual case first: this runs for every route
-        return body
-    if body is None:
-        return b""
-    if isinstance(body, str):
-        return body.encode("utf-8")
-    if isinstance(body, (bytes, BaseException)):
-        return body
-    if isinstance(body, (bytearray, memoryview)):
-        return bytes(body)
-    if hasattr(body, "read") or isinstance(body, AsyncIterable):
-        return body  # type: ignore[no-any-return]  # a file object or async chunks, used as given
-    if isinstance(body, (list, tuple)):
-        if all(isinstance(chunk, (bytes, str)) for chunk in body):
-            return body  # chunks, checked now; an iterator is checked as it is read
-    elif isinstance(body, Iterable) and not isinstance(body, (dict, set, frozenset)):
-        return body
-    validation.reject(
-        where, "body", "str, bytes, a file object, an iterable of bytes or an exception", body
-    )
 
 
 class BaseResponse:
@@ -514,192 +383,6 @@ class BaseResponse:
     ) -> tuple[tuple[str, str], ...]:
         """The default Content-Type, unless the headers give one: an answer carries one
         Content-Type (responses sends both)."""
-        if self.content_type is None or (headers and _has_content_type(headers)):
+        if self.content_type is None or (headers and has_content_type(headers)):
             return ()
-        return _content_type_pair(self.content_type)
-
-
-class Response(BaseResponse):
-    """Same as `responses.Response`: a static answer (body, JSON, or an exception to raise).
-
-    Differs: `json=` together with `body=` is a `ValueError` (responses: a bare assert); a
-    Content-Type given in `headers` in any case or form replaces the default, so it is sent once.
-    """
-
-    def __init__(
-        self,
-        method: str,
-        url: URL,
-        body: Any = "",
-        json: Any = None,
-        status: int = 200,
-        headers: Any = None,
-        stream: bool | None = None,
-        content_type: Any = _UNSET,
-        auto_calculate_content_length: bool = False,
-        *,
-        match_querystring: Any = None,
-        match: Sequence[Matcher] = (),
-        passthrough: bool = False,
-        _where: str | None = None,
-    ) -> None:
-        super().__init__(
-            method, url, match_querystring, match, passthrough=passthrough, _where=_where
-        )
-        where = _where or validation.class_call(type(self))
-        if type(status) is not int or not 0 <= status <= 999:
-            status = validation.check_status(where, status)
-        self.status: int = status
-        pairs = () if headers is None else validation.check_headers(where, headers)
-        if json is not None:
-            if body is not None and body not in ("", b""):
-                raise ValueError(f"{where}: pass json= or body=, not both")
-            body = validation.check_json(where, json)
-        self.body: Any = body
-        self._body = check_body(where, body)
-        if stream is not None:
-            warn_deprecated(STREAM_DEPRECATED)
-        self.stream = stream
-        if content_type is _UNSET:
-            if json is not None:
-                content_type = "application/json"
-            elif isinstance(body, str) and not body.isascii() and any(ord(c) > 128 for c in body):
-                content_type = "text/plain; charset=utf-8"
-            else:
-                content_type = "text/plain"
-        elif _has_content_type(pairs):
-            raise RuntimeError(CONTENT_TYPE_TWICE)
-        if content_type is not None and not isinstance(content_type, str):
-            validation.reject(where, "content_type", "a str or None", content_type)
-        self.content_type = content_type
-        self.headers = headers
-        if auto_calculate_content_length is not False:
-            validation.check_bool(
-                where, "auto_calculate_content_length", auto_calculate_content_length
-            )
-        self.auto_calculate_content_length = auto_calculate_content_length
-        self._header_pairs = self._answer_headers(pairs)
-        self._made_from = self._answer_inputs()
-
-    def _answer_inputs(self) -> tuple[Any, ...]:
-        """The attributes the answer is made from, as set now."""
-        return (
-            self.body,
-            self.status,
-            self.headers,
-            self.content_type,
-            self.auto_calculate_content_length,
-        )
-
-    def _answer_headers(self, pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-        headers = self._content_type_header(pairs) + pairs
-        if (
-            self.auto_calculate_content_length
-            and isinstance(self._body, bytes)
-            and not any(name.lower() == "content-length" for name, _ in pairs)
-        ):
-            headers += (("Content-Length", str(len(self._body))),)
-        return headers
-
-    def _refresh(self) -> None:
-        """Remake the answer from the attributes as they are now: suites change `body`,
-        `status` or `headers` (in place too) between requests, as responses allows."""
-        where = f"{type(self).__name__} attribute"
-        status = self.status
-        if type(status) is not int or not 0 <= status <= 999:
-            validation.check_status(where, status)
-        if self.body is not self._made_from[0]:
-            self._body = check_body(where, self.body)
-        self._header_pairs = self._answer_headers(validation.check_headers(where, self.headers))
-        self._made_from = self._answer_inputs()
-
-    def _current(self) -> None:
-        if self.headers is not None or self._made_from != self._answer_inputs():
-            self._refresh()
-
-    def get_headers(self) -> HeaderPairs:
-        """The answer's header pairs, Content-Type first; repeated names are kept."""
-        self._current()
-        return HeaderPairs(self._header_pairs)
-
-    def get_response(self, request: Any) -> Reply:
-        self._current()
-        pairs = self._own_header_pairs() if self._own_headers else self._header_pairs
-        if isinstance(self._body, BaseException):
-            return Reply(self.status, pairs, error=self._body)
-        return Reply(self.status, pairs, self._body)
-
-    def __repr__(self) -> str:
-        """As responses shows a route: the URL as given (a regex as its repr), the headers as
-        JSON."""
-        try:
-            shown_headers = json_module.dumps(self.headers)
-        except TypeError:  # a header class JSON cannot write: shown as its pairs
-            shown_headers = json_module.dumps(dict(self.headers))
-        return (
-            f"<Response(url='{self.url}' status={self.status} "
-            f"content_type='{self.content_type}' headers='{shown_headers}')>"
-        )
-
-
-class CallbackResponse(BaseResponse):
-    """Same as `responses.CallbackResponse`: `callback(request)` computes each answer.
-
-    The callback returns `(status, headers, body)` or an exception (which is raised).
-    Differs: a malformed return value raises `CallbackReplyError` naming the callback; every
-    exception raised carries `.request` (responses sets it on some only).
-    """
-
-    def __init__(
-        self,
-        method: str,
-        url: URL,
-        callback: Callable[[Any], Any],
-        stream: bool | None = None,
-        content_type: str | None = "text/plain",
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(method, url, **kwargs)
-        where = kwargs.get("_where") or validation.class_call(type(self))
-        validation.check_callable(where, "callback", callback)
-        self.callback = callback
-        if stream is not None:
-            warn_deprecated(STREAM_DEPRECATED)
-        self.stream = stream
-        if content_type is not None and not isinstance(content_type, str):
-            validation.reject(where, "content_type", "a str or None", content_type)
-        self.content_type = content_type
-
-    def get_response(self, request: Any) -> Reply:
-        result = self.callback(request)
-        if isinstance(result, BaseException):
-            return Reply(error=result)
-        name = getattr(self.callback, "__qualname__", repr(self.callback))
-        if not isinstance(result, (tuple, list)) or len(result) != 3:
-            raise CallbackReplyError(
-                f"callback {name} must return (status, headers, body) or an exception, "
-                f"got {validation.shown(result)}"
-            )
-        status, headers, body = result
-        where = f"callback {name}"
-        status = validation.check_status(where, status)
-        header_pairs = validation.check_headers(where, headers)
-        checked = check_body(where, body)
-        if self._own_headers:  # responses: a Content-Type from the callback replaces its own
-            own = self._own_header_pairs()
-            if _has_content_type(header_pairs):
-                own = tuple(pair for pair in own if pair[0].lower() != "content-type")
-            pairs = own + header_pairs
-        else:
-            pairs = self._content_type_header(header_pairs) + header_pairs
-        if isinstance(checked, BaseException):
-            return Reply(status, pairs, error=checked)
-        return Reply(status, pairs, checked)
-
-
-class PassthroughResponse(BaseResponse):
-    """Same as `responses.PassthroughResponse`: requests that match go to the real network."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["passthrough"] = True
-        super().__init__(*args, **kwargs)
+        return content_type_pair(self.content_type)
