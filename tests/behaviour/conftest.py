@@ -97,10 +97,16 @@ def client(request: pytest.FixtureRequest) -> Client:
 
 
 class _EchoHandler(QuietHandler):
-    """Answers every GET with its method and path: proof that a request reached a real server."""
+    """Answers every GET with its method and path, and every POST with the body it received:
+    proof that a request, and all it carried, reached a real server."""
 
     def do_GET(self) -> None:  # http.server's naming
-        body = f"GET {self.path}".encode()
+        self._answer(f"GET {self.path}".encode())
+
+    def do_POST(self) -> None:  # http.server's naming
+        self._answer(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+
+    def _answer(self, body: bytes) -> None:
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

@@ -1,0 +1,409 @@
+"""The httpx adapter, for httpx and httpx2 alike: answers are real `httpx.Response`s that behave
+like a server's, errors are the client's own, and every transport built on httpx's is intercepted.
+
+What every client shares (routes, call log, diagnosis, passthrough of plain requests) runs in
+tests/behaviour/; the seams' restoration is checked by identity in
+tests/behaviour/test_restoration.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import importlib
+import io
+from collections.abc import AsyncIterator, Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+from tests.behaviour.conftest import client_modules
+from tests.servers import QuietHandler, serving
+
+import canned
+
+URL = "https://api.example.test/r"
+
+
+@pytest.fixture(params=client_modules())
+def module(request: pytest.FixtureRequest) -> ModuleType:
+    """`httpx`, then `httpx2` where it is installed."""
+    return importlib.import_module(request.param)
+
+
+@pytest.fixture(params=[False, True], ids=["sync", "async"])
+def is_async(request: pytest.FixtureRequest) -> bool:
+    return request.param  # type: ignore[no-any-return]  # the params above are bools
+
+
+@pytest.fixture
+def mock() -> Iterator[canned.RequestsMock]:
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
+        yield active
+
+
+def send(
+    module: ModuleType, is_async: bool, method: str, url: str, sent: list[Any] | None = None
+) -> Any:
+    """Build a request with a sync or async client and send it; the answer. The request built
+    is appended to `sent` before it goes, so a test can compare it with what comes back."""
+    sent = [] if sent is None else sent
+    if not is_async:
+        with module.Client() as client:
+            sent.append(client.build_request(method, url))
+            return client.send(sent[-1])
+
+    async def send_async() -> Any:
+        async with module.AsyncClient() as client:
+            sent.append(client.build_request(method, url))
+            return await client.send(sent[-1])
+
+    return asyncio.run(send_async())
+
+
+# -- the answer ------------------------------------------------------------------------------------
+
+
+def test_the_answer_is_a_response_whose_request_is_the_one_sent(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, body="x")
+    sent: list[Any] = []
+    answer = send(module, is_async, "GET", URL, sent)
+    assert type(answer) is module.Response
+    assert answer.request is sent[0]
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"), [(200, "OK"), (418, "I'm a Teapot"), (404, "Not Found"), (599, "")]
+)
+def test_reason_phrase_and_http_version_are_a_servers(
+    module: ModuleType, mock: canned.RequestsMock, status: int, reason: str
+) -> None:
+    mock.add(canned.GET, URL, status=status)
+    answer = module.get(URL)
+    assert (answer.status_code, answer.reason_phrase, answer.http_version) == (
+        status,
+        reason,
+        "HTTP/1.1",
+    )
+
+
+def test_raise_for_status_names_the_status_and_the_url(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, status=404)
+    answer = module.get(URL)
+    with pytest.raises(module.HTTPStatusError) as raised:
+        answer.raise_for_status()
+    assert str(raised.value) == (
+        f"Client error '404 Not Found' for url '{URL}'\n"
+        "For more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/404"
+    )
+    assert raised.value.response is answer
+
+
+def test_a_head_answer_keeps_its_headers_and_carries_no_body(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.HEAD, URL, body="not sent", headers={"Content-Length": "1234"})
+    answer = send(module, is_async, "HEAD", URL)
+    assert (answer.headers["Content-Length"], answer.content) == ("1234", b"")
+
+
+def test_a_streamed_bytes_body_is_read_by_read_and_then_content(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, body=b"abcdef")
+    with module.Client() as client, client.stream("GET", URL) as answer:
+        assert (answer.read(), answer.content) == (b"abcdef", b"abcdef")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=RuntimeError,  # httpx's StreamConsumed
+    reason="a bytes body is built as Response(content=...), read before the client gets it: "
+    "iter_raw raises StreamConsumed, where a server's answer streams",
+)
+def test_a_streamed_bytes_body_reads_through_iter_raw_as_from_a_server(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, body=b"abcdef")
+    with module.Client() as client, client.stream("GET", URL) as answer:
+        assert b"".join(answer.iter_raw()) == b"abcdef"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=RuntimeError,
+    reason="a bytes body is read before the client wraps the stream that times it, so "
+    "`.elapsed` raises RuntimeError (as in pytest_httpx #56); a server's answer has it",
+)
+def test_elapsed_is_known_once_the_answer_is_read(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, body=b"x")
+    assert module.get(URL).elapsed.total_seconds() >= 0
+
+
+def test_a_gzip_encoded_body_is_decoded(module: ModuleType, mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body=gzip.compress(b"plain"), headers={"Content-Encoding": "gzip"})
+    assert module.get(URL).content == b"plain"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the body is handed over whole whatever Content-Length says; httpx reading a "
+    "server's short body raises RemoteProtocolError (the requests adapter emulates this)",
+)
+def test_a_content_length_longer_than_the_body_fails_as_a_truncated_body(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, body=b"abc", headers={"Content-Length": "10"})
+    with pytest.raises(module.RemoteProtocolError):
+        module.get(URL)
+
+
+# -- streaming -------------------------------------------------------------------------------------
+
+
+def test_an_iterator_body_is_read_line_by_line_with_iter_lines(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    events = [b"data: one\n\n", b"data: two\n\n", b"data: [DONE]\n\n"]
+    mock.add(canned.POST, URL, body=iter(events), content_type="text/event-stream")
+    with module.Client() as client, client.stream("POST", URL, json={"stream": True}) as answer:
+        lines = list(answer.iter_lines())
+    assert lines == ["data: one", "", "data: two", "", "data: [DONE]", ""]
+
+
+def test_str_chunks_of_an_iterator_body_arrive_utf8_encoded_through_iter_bytes(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, body=iter([b"abc", "déf"]))
+    with module.Client() as client, client.stream("GET", URL) as answer:
+        assert list(answer.iter_bytes()) == [b"abc", "déf".encode()]
+
+
+def test_a_file_body_streams_through_iter_raw_before_the_file_is_read_to_its_end(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    data = bytes(range(256)) * 1_000
+    file = io.BytesIO(data)
+    mock.add(canned.GET, URL, body=file)
+    with module.Client() as client, client.stream("GET", URL) as answer:
+        pieces = answer.iter_raw()
+        first = next(pieces)
+        read_at_first = file.tell()
+        rest = list(pieces)
+    assert read_at_first < len(data)
+    assert first + b"".join(rest) == data
+
+
+def test_a_file_body_streams_to_an_async_client_through_aiter_raw(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    data = bytes(range(256)) * 1_000
+    mock.add(canned.GET, URL, body=io.BytesIO(data))
+
+    async def read() -> list[bytes]:
+        async with module.AsyncClient() as client, client.stream("GET", URL) as answer:
+            return [piece async for piece in answer.aiter_raw()]
+
+    pieces = asyncio.run(read())
+    assert (b"".join(pieces), len(pieces) > 1) == (data, True)
+
+
+def test_a_large_bytes_body_streams_in_pieces_through_aiter_bytes(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, body=b"x" * 3_000_000)
+
+    async def read() -> list[int]:
+        async with module.AsyncClient() as client, client.stream("GET", URL) as answer:
+            return [len(piece) async for piece in answer.aiter_bytes(chunk_size=1_000_000)]
+
+    assert asyncio.run(read()) == [1_000_000] * 3
+
+
+def test_an_async_generator_body_streams_to_an_async_client_as_it_is_made(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    events = [b"data: one\n\n", b"data: two\n\n", b"data: [DONE]\n\n"]
+    made: list[int] = []
+
+    async def generate() -> AsyncIterator[bytes]:
+        for number, event in enumerate(events):
+            made.append(number)
+            yield event
+
+    async def read() -> tuple[list[bytes], list[int]]:
+        pieces: list[bytes] = []
+        made_at_first: list[int] = []
+        async with module.AsyncClient() as client, client.stream("POST", URL) as answer:
+            async for piece in answer.aiter_raw():
+                made_at_first = made_at_first or list(made)
+                pieces.append(piece)
+        return pieces, made_at_first
+
+    mock.add(canned.POST, URL, body=generate(), content_type="text/event-stream")
+    assert asyncio.run(read()) == (events, [0])  # the first event came before the next was made
+
+
+def test_a_sync_client_given_an_async_generator_body_gets_a_type_error_that_says_so(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    async def generate() -> AsyncIterator[bytes]:
+        yield b"never read"
+
+    mock.add(canned.GET, URL, body=generate())
+    with pytest.raises(TypeError) as raised:
+        module.get(URL)
+    assert str(raised.value) == (
+        "a sync httpx client cannot read an async iterator body; give an iterator"
+    )
+    assert mock.calls[0].response is raised.value
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+
+def test_an_unmatched_request_is_exactly_a_connect_error_carrying_the_request_sent(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock
+) -> None:
+    sent: list[Any] = []
+    with pytest.raises(module.ConnectError) as raised:
+        send(module, is_async, "GET", URL, sent)
+    assert type(raised.value) is module.ConnectError
+    assert raised.value.request is sent[0]
+    assert mock.calls[0].response is raised.value
+    assert str(raised.value) == (
+        "Connection refused by Responses - the call doesn't match any registered mock.\n\n"
+        f"Request: \n- GET {URL}\n\nAvailable matches:\n"
+    )
+
+
+@pytest.mark.parametrize("error_name", ["ConnectTimeout", "ValueError"])
+def test_an_exception_body_is_raised_as_is_with_the_request_sent(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock, error_name: str
+) -> None:
+    error_type = ValueError if error_name == "ValueError" else getattr(module, error_name)
+    error = error_type("given as the body")
+    mock.add(canned.GET, URL, body=error)
+    sent: list[Any] = []
+    with pytest.raises(error_type) as raised:
+        send(module, is_async, "GET", URL, sent)
+    assert raised.value is error
+    assert raised.value.request is sent[0]  # type: ignore[union-attr]  # canned attaches it
+    assert mock.calls[0].response is error
+
+
+# -- interception ----------------------------------------------------------------------------------
+
+
+def test_an_sdk_transport_subclass_is_intercepted_with_the_headers_it_adds(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    class Signing(module.HTTPTransport):  # type: ignore[name-defined,misc]  # runtime base
+        def handle_request(self, request: Any) -> Any:
+            request.headers["X-Signature"] = "signed"
+            return super().handle_request(request)
+
+    mock.add(canned.GET, URL, body="ok")
+    with module.Client(transport=Signing(retries=2)) as client:
+        assert client.get(URL).content == b"ok"
+    assert mock.calls[0].request.headers["X-Signature"] == "signed"
+
+
+def test_an_sdk_async_transport_subclass_is_intercepted_with_the_headers_it_adds(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    class Signing(module.AsyncHTTPTransport):  # type: ignore[name-defined,misc]  # runtime base
+        async def handle_async_request(self, request: Any) -> Any:
+            request.headers["X-Signature"] = "signed"
+            return await super().handle_async_request(request)
+
+    async def get() -> bytes:
+        async with module.AsyncClient(transport=Signing()) as client:
+            return (await client.get(URL)).content  # type: ignore[no-any-return]
+
+    mock.add(canned.GET, URL, body="ok")
+    assert asyncio.run(get()) == b"ok"
+    assert mock.calls[0].request.headers["X-Signature"] == "signed"
+
+
+def test_a_transport_with_its_own_handle_request_is_not_intercepted(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    own = module.MockTransport(lambda request: module.Response(299, content=b"own"))
+    with module.Client(transport=own) as client:
+        answer = client.get(URL)
+    assert (answer.status_code, answer.content, len(mock.calls)) == (299, b"own", 0)
+
+
+def test_a_client_made_before_the_mock_started_is_intercepted(module: ModuleType) -> None:
+    with module.Client() as client, canned.RequestsMock() as mock:
+        mock.add(canned.GET, URL, body="mocked")
+        assert client.get(URL).content == b"mocked"
+        assert len(mock.calls) == 1
+
+
+# -- passthrough -----------------------------------------------------------------------------------
+
+
+class _BodyEchoHandler(QuietHandler):
+    """Answers a POST with the body it received, whether sent with a length or in chunks."""
+
+    def do_POST(self) -> None:  # http.server's naming
+        if self.headers.get("Transfer-Encoding") == "chunked":
+            received = b""
+            while size := int(self.rfile.readline().strip(), 16):
+                received += self.rfile.read(size)
+                self.rfile.readline()  # the CRLF after each chunk
+            self.rfile.readline()  # the CRLF after the last, empty chunk
+        else:
+            received = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(received)))
+        self.end_headers()
+        self.wfile.write(received)
+
+
+@pytest.fixture(scope="module")
+def body_echo_server() -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 that echoes request bodies, its base URL."""
+    with serving(_BodyEchoHandler) as url:
+        yield url
+
+
+def test_a_generator_request_body_read_for_matching_still_reaches_the_real_server(
+    module: ModuleType, mock: canned.RequestsMock, body_echo_server: str
+) -> None:
+    def body() -> Iterator[bytes]:
+        yield b"pay"
+        yield b"load"
+
+    mock.add(canned.PassthroughResponse(canned.POST, body_echo_server + "/echo"))
+    with module.Client() as client:
+        answer = client.post(body_echo_server + "/echo", content=body())
+    assert (answer.status_code, answer.content) == (200, b"payload")
+    assert mock.calls[0].request.body == b"payload"
+    assert mock.calls[0].response is answer
+
+
+def test_an_async_generator_request_body_read_for_matching_still_reaches_the_real_server(
+    module: ModuleType, mock: canned.RequestsMock, body_echo_server: str
+) -> None:
+    async def body() -> AsyncIterator[bytes]:
+        yield b"pay"
+        yield b"load"
+
+    async def post() -> Any:
+        async with module.AsyncClient() as client:
+            return await client.post(body_echo_server + "/echo", content=body())
+
+    mock.add(canned.PassthroughResponse(canned.POST, body_echo_server + "/echo"))
+    answer = asyncio.run(post())
+    assert (answer.status_code, answer.content) == (200, b"payload")
+    assert mock.calls[0].request.body == b"payload"
+    assert mock.calls[0].response is answer
