@@ -206,17 +206,8 @@ class ReadOnceFile(io.BytesIO):
 
 
 def test_a_file_body_streams_to_its_end_and_stops(
-    client: Client, mock: canned.RequestsMock, request: pytest.FixtureRequest
+    client: Client, mock: canned.RequestsMock
 ) -> None:
-    if client.name == "requests":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="urllib3 streams with iter_content(chunk_size=None) until the file is "
-                "closed, and a file body is never closed at its end: the read loops forever",
-            )
-        )
     data = bytes(range(256)) * 400
     mock.add(canned.GET, URL, body=ReadOnceFile(data))
     assert b"".join(client.chunks(URL)) == data

@@ -36,6 +36,43 @@ class _Body(io.BytesIO):
         return self.closed or self.tell() >= self._size
 
 
+class _FileBody:
+    """A file object body, served as `http.client.HTTPResponse` serves one: once a read comes
+    back empty it is at its end, `isclosed()` is true and `fp` is None. urllib3 streams until
+    then; a file object on its own never says so, and the stream would read it forever. The
+    file itself is left open: it is the caller's."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+        self._ended = False
+
+    def read(self, amount: int | None = None) -> bytes:
+        if self._ended:
+            return b""
+        whole = amount is None or amount < 0
+        data: bytes = self._file.read() if whole else self._file.read(amount)
+        if whole or not data:
+            self._ended = True
+        return data
+
+    def read1(self, amount: int = -1) -> bytes:
+        return self.read(amount)
+
+    def isclosed(self) -> bool:
+        return self._ended or bool(getattr(self._file, "closed", False))
+
+    @property
+    def closed(self) -> bool:
+        return self.isclosed()
+
+    @property
+    def fp(self) -> _FileBody | None:
+        return None if self.isclosed() else self
+
+    def close(self) -> None:
+        self._ended = True
+
+
 class _Empty:
     """The body of a HEAD answer, shared by all of them: reading gives b"" and closing is a
     no-op, so one instance serves all. Read to the end from the start, as http.client's is."""
@@ -197,7 +234,7 @@ def raw_response(reply: Reply, method: str) -> HTTPResponse:
     elif isinstance(body, bytes) and (encoding is None or "chunked" not in encoding.lower()):
         fp = _Body(body)
     elif hasattr(body, "read"):
-        fp = body
+        fp = _FileBody(body)
     elif isinstance(body, AsyncIterable):
         raise TypeError("requests cannot read an async iterator body; give bytes or an iterator")
     else:  # an iterable of bytes (checked at add()), or bytes the headers say are chunked
