@@ -407,3 +407,24 @@ def test_an_async_generator_request_body_read_for_matching_still_reaches_the_rea
     assert (answer.status_code, answer.content) == (200, b"payload")
     assert mock.calls[0].request.body == b"payload"
     assert mock.calls[0].response is answer
+
+
+def test_an_async_client_under_trio_is_answered_and_its_unmatched_request_refused(
+    module: ModuleType,
+) -> None:
+    import trio  # the test extra installs it
+
+    url = "https://api.example.test/trio"
+
+    async def main() -> tuple[Any, str]:
+        with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+            mock.add(canned.GET, url, json={"loop": "trio"})
+            async with module.AsyncClient() as client:
+                answered = (await client.get(url)).json()
+                with pytest.raises(module.ConnectError) as refused:
+                    await client.get(url + "/other")
+        return answered, str(refused.value)
+
+    answered, refused = trio.run(main)
+    assert answered == {"loop": "trio"}
+    assert refused.startswith("Connection refused by Responses")
