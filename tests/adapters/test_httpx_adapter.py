@@ -119,12 +119,6 @@ def test_a_streamed_bytes_body_is_read_by_read_and_then_content(
         assert (answer.read(), answer.content) == (b"abcdef", b"abcdef")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeError,  # httpx's StreamConsumed
-    reason="a bytes body is built as Response(content=...), read before the client gets it: "
-    "iter_raw raises StreamConsumed, where a server's answer streams",
-)
 def test_a_streamed_bytes_body_reads_through_iter_raw_as_from_a_server(
     module: ModuleType, mock: canned.RequestsMock
 ) -> None:
@@ -133,12 +127,6 @@ def test_a_streamed_bytes_body_reads_through_iter_raw_as_from_a_server(
         assert b"".join(answer.iter_raw()) == b"abcdef"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeError,
-    reason="a bytes body is read before the client wraps the stream that times it, so "
-    "`.elapsed` raises RuntimeError (as in pytest_httpx #56); a server's answer has it",
-)
 def test_elapsed_is_known_once_the_answer_is_read(
     module: ModuleType, mock: canned.RequestsMock
 ) -> None:

@@ -173,7 +173,10 @@ class HttpxAdapter:
         if request.method == "HEAD":
             return module.Response(content=b"", **common)
         if isinstance(body, bytes):
-            return module.Response(content=body, **common)
+            # unread, as from a server: the client times it (`elapsed`) and may stream it
+            if reply.header("Content-Length") is None and reply.header("Transfer-Encoding") is None:
+                common["headers"].append(("Content-Length", str(len(body))))
+            return module.Response(stream=module.ByteStream(body), **common)
         if is_async:
             return module.Response(stream=self.async_stream(body), **common)
         if isinstance(body, AsyncIterable):
