@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 from typing import Any, Final, NamedTuple
 
 from canned._core.mismatch import Mismatch, Refusal
 from canned._core.request import Request
 from canned._core.routes import BaseResponse
+from canned._core.urls import URLKey
 
 HEADLINE: Final = "Connection refused by Responses - the call doesn't match any registered mock."
 
@@ -22,9 +24,79 @@ def _shown_url(route: BaseResponse) -> str:
     return repr(route.url) if isinstance(route.url, re.Pattern) else str(route.url)
 
 
-def _rank(mismatches: Sequence[Mismatch]) -> tuple[bool, bool, int]:
+def _written_url(route: BaseResponse) -> str:
+    return route.url.pattern if isinstance(route.url, re.Pattern) else str(route.url)
+
+
+# What is not a field of the request: the route's method and URL are ranked on their own.
+_NOT_FIELDS: Final = frozenset({"method", "url"})
+
+
+class Rank(NamedTuple):
+    """How far a route is from a request; the smallest rank is the closest route.
+
+    `tier` is 0 when the URL nearness is known (the URL answered, or both URLs parse) and 1
+    when it is not (a regex that did not match, a URL that does not parse): those come last.
+    `apart` counts differing parts, two points each: the method, the URL's scheme, host and
+    port, and each path segment added, dropped or replaced; a trailing slash alone is one point.
+    A tie goes to the more similar URL (difflib's ratio), then the right method, then the
+    fewest differing fields (the difference lines of the other mismatches).
+    """
+
+    tier: int
+    apart: int
+    dissimilarity: float
+    wrong_method: bool
+    fields: int
+
+
+def _similarity(want: str, got: str) -> float:
+    return SequenceMatcher(None, want, got, autojunk=False).ratio()
+
+
+def _has_trailing_slash(path: str) -> bool:
+    return path.endswith("/") and path != "/"
+
+
+def _segments_apart(want: str, got: str) -> int:
+    """The path segments to add, drop or replace to turn one path into the other, trailing
+    slashes aside."""
+    want_segments = (want[:-1] if _has_trailing_slash(want) else want).split("/")
+    got_segments = (got[:-1] if _has_trailing_slash(got) else got).split("/")
+    matcher = SequenceMatcher(None, want_segments, got_segments, autojunk=False)
+    return sum(
+        max(want_end - want_start, got_end - got_start)
+        for tag, want_start, want_end, got_start, got_end in matcher.get_opcodes()
+        if tag != "equal"
+    )
+
+
+def _points_apart(want: URLKey, got: URLKey) -> int:
+    # `port` is None for the scheme's default: http and https on default ports differ by scheme
+    scheme_host_port = sum(w != g for w, g in zip(want[:3], got[:3]))
+    slash = _has_trailing_slash(want.path) != _has_trailing_slash(got.path)
+    return 2 * (scheme_host_port + _segments_apart(want.path, got.path)) + slash
+
+
+def _rank(route: BaseResponse, mismatches: Sequence[Mismatch], request: Request) -> Rank:
+    """How far `route` is from `request`, from the route's reasons and both URLs. Never raises:
+    a URL that does not parse only moves the route to the last tier."""
     subjects = {m.subject for m in mismatches}
-    return ("method" in subjects, "url" in subjects, len(mismatches))
+    wrong_method = "method" in subjects
+    method_points = 2 if wrong_method else 0
+    fields = sum(len(m.differences) for m in mismatches if m.subject not in _NOT_FIELDS)
+    if "url" not in subjects:  # the URL answered: equal, beneath a `/` route, or matched
+        return Rank(0, method_points, 0.0, wrong_method, fields)
+    want = route.url_key
+    got = request.key if request.parsed_url_is_valid else None
+    if want is None or got is None:
+        # a regex, or a URL that does not parse: compared as written, after every known nearness
+        similarity = _similarity(_written_url(route), request.url)
+        return Rank(1, method_points, 1.0 - similarity, wrong_method, fields)
+    # the URL missed, so it is some way apart (a route's own URL rule may refuse equal keys)
+    apart = max(1, _points_apart(want, got)) + method_points
+    similarity = _similarity(str(want), str(got))
+    return Rank(0, apart, 1.0 - similarity, wrong_method, fields)
 
 
 class Diagnosis(NamedTuple):
@@ -64,7 +136,7 @@ class Diagnosis(NamedTuple):
         for route in reversed(self.used):
             if not route.refusals(self.shape):
                 return route, (), True
-        best: tuple[bool, bool, int] | None = None
+        best: Rank | None = None
         closest: BaseResponse | None = None
         closest_mismatches: tuple[Mismatch, ...] = ()
         for route, reason in self.lines:
@@ -72,8 +144,8 @@ class Diagnosis(NamedTuple):
             mismatches = (
                 reason.reasons if isinstance(reason, Refusal) else route.refusals(self.shape)
             )
-            rank = _rank(mismatches)
-            if best is None or rank < best:
+            rank = _rank(route, mismatches, self.request)
+            if best is None or rank < best:  # a tie goes to the route registered first
                 best, closest, closest_mismatches = rank, route, mismatches
         return closest, closest_mismatches, False
 
