@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 import pytest
 
+import canned
 from canned import matchers
 from canned._core.mismatch import Mismatch
 from canned._core.request import Request
@@ -317,6 +318,84 @@ def test_multipart_matcher_refuses_empty_files() -> None:
         matchers.multipart_matcher({})
 
 
+class ReadOnly:
+    """A file-like object with `read` alone (no `tell`, no `seek`), as some wrappers are."""
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+
+    def read(self) -> bytes:
+        return self.content
+
+
+def test_multipart_matcher_reads_a_file_object_that_cannot_seek() -> None:
+    match = matchers.multipart_matcher({"f": ("a.bin", ReadOnly(b"content"))})
+    assert match(encoded(("f", "a.bin", None, b"content"))) == (True, "")
+
+
+@pytest.mark.parametrize(("content", "sent"), [("héllo", "héllo".encode()), (42, b"42")])
+def test_multipart_matcher_compares_text_and_number_contents_as_urllib3_writes_them(
+    content: Any, sent: bytes
+) -> None:
+    match = matchers.multipart_matcher({"f": ("a.txt", content)})
+    assert match(encoded(("f", "a.txt", None, sent))) == (True, "")
+
+
+def test_multipart_matcher_names_a_part_without_a_blank_line_after_its_headers() -> None:
+    headers = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+    body = f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="f"\r\nx\r\n--{BOUNDARY}--\r\n'
+    sent = Request("POST", "http://e.test/up", headers, body.encode())
+    matched, reason = matchers.multipart_matcher({"f": ("a.txt", b"x")})(sent)
+    assert not matched
+    assert reason.differences == (f"body: not multipart with boundary {BOUNDARY!r}",)
+
+
+def test_multipart_matcher_reads_a_part_that_runs_up_to_the_boundary_without_a_line_break() -> None:
+    headers = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+    body = multipart_body([("f", "a.txt", None, b"x")]).replace(
+        f"--{BOUNDARY}--".encode(),
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="k"\r\n\r\nv--{BOUNDARY}--'.encode(),
+    )
+    sent = Request("POST", "http://e.test/up", headers, body)
+    match = matchers.multipart_matcher({"f": ("a.txt", b"x")}, data={"k": "v"})
+    assert match(sent) == (True, "")
+
+
+def test_multipart_matcher_lists_only_the_parts_that_differ() -> None:
+    match = matchers.multipart_matcher({"f": ("a.txt", b"abc")}, data={"k": "v"})
+    _, reason = match(encoded(("k", None, None, b"v"), ("f", "a.txt", None, b"abd")))
+    assert reason.differences == (
+        "part 'f': expected [('a.txt', None, b'abc')], got [('a.txt', None, b'abd')]",
+    )
+
+
+# -- a route whose matcher refuses leaves the request to the next route ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("matcher", "sent"),
+    [
+        (matchers.fragment_identifier_matcher("a=1"), request("http://e.test/p#a=2")),
+        (matchers.request_kwargs_matcher({"timeout": 5}), request(timeout=1)),
+        (matchers.urlencoded_params_matcher({"a": "1"}), request(body=b"a=2")),
+        (matchers.body_matcher("a"), request(body=b"b")),
+        (matchers.multipart_matcher({"f": ("a.txt", b"x")}), encoded(("f", "a.txt", None, b"y"))),
+        (matchers.header_matcher({"X": "1"}), request(headers={"X": "2"})),
+        (matchers.query_param_matcher({"a": "1"}), request("http://e.test/p?a=2")),
+        (matchers.json_params_matcher({"a": 1}), request(body=b'{"a": 2}')),
+    ],
+    ids=["fragment", "kwargs", "urlencoded", "body", "multipart", "header", "query", "json"],
+)
+def test_a_route_whose_matcher_refuses_leaves_the_request_to_the_next_route(
+    matcher: Any, sent: Request
+) -> None:
+    mock = canned.RequestsMock(assert_all_requests_are_fired=False)
+    mock.add(sent.method, sent.url, body="first", match=[matcher])
+    mock.add(sent.method, sent.url, body="second")
+    outcome = mock.handle(sent)
+    assert outcome.reply.body == b"second"
+
+
 # -- arguments are checked when the matcher is made ----------------------------------------------------
 
 
@@ -331,6 +410,9 @@ def test_multipart_matcher_refuses_empty_files() -> None:
         (matchers.request_kwargs_matcher, 5, "request_kwargs_matcher(): kwargs must be a dict or None, got 5 (int)"),
         (matchers.header_matcher, {"A": 1}, "header_matcher(): headers must be a dict of name to str or compiled regex, got {'A': 1} (dict)"),
         (matchers.fragment_identifier_matcher, 3, "fragment_identifier_matcher(): identifier must be a str or None, got 3 (int)"),
+        (matchers.header_matcher, [("A", "1")], "header_matcher(): headers must be a dict of name to str or compiled regex, got [('A', '1')] (list)"),
+        (matchers.multipart_matcher, [("f", b"x")], "multipart_matcher(): files must be a dict of field name to file, got [('f', b'x')] (list)"),
+        (lambda data: matchers.multipart_matcher({"f": b"x"}, data=data), ["k"], "multipart_matcher(): data must be a dict or None, got ['k'] (list)"),
     ],
 )  # fmt: skip
 def test_a_matcher_factory_rejects_a_bad_argument_where_it_is_given(

@@ -267,6 +267,16 @@ def test_a_route_removed_after_its_url_changed_is_gone_from_the_index() -> None:
     assert registry.find(get("http://e.test/x/"))[0] is pattern
 
 
+def test_a_route_removed_after_its_url_changed_leaves_the_routes_filed_before_it() -> None:
+    registry = FirstMatchRegistry()
+    earlier = registry.add(Response("GET", "http://e.test/a"))
+    route = registry.add(Response("GET", "http://e.test/b"))
+    route.url = "http://e.test/c"
+    assert registry.remove(route) == [route]
+    assert registry.find(get("http://e.test/b"))[0] is None
+    assert registry.find(get("http://e.test/a"))[0] is earlier
+
+
 def test_a_list_of_routes_held_from_before_a_reset_no_longer_feeds_the_mock() -> None:
     mock = canned.RequestsMock(assert_all_requests_are_fired=False)
     held = mock.registered()

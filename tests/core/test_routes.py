@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+import inspect
 import re
+from collections.abc import Iterator, Mapping
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,6 +14,7 @@ from tests.core.conftest import ask
 
 import canned
 from canned import CallbackResponse, Response
+from canned._core import routes
 from canned._core import urls as canned_urls
 
 URL = "http://e.test/a"
@@ -37,6 +40,10 @@ def mock() -> canned.RequestsMock:
         (lambda m: m.add("GET", URL, json={"a": 1}, body="x"), ValueError, "add(): pass json= or body=, not both"),
         (lambda m: m.add("GET", URL, body=12), TypeError, "add(): body must be str, bytes, a file object, an iterable of bytes or an exception, got 12 (int)"),
         (lambda m: m.add("GET", URL, headers="X: 1"), TypeError, "add(): headers must be a dict or a list of (name, value) pairs, got 'X: 1' (str)"),
+        (lambda m: m.add("GET", URL, headers=[("X", "1", "2")]), TypeError, "add(): headers must be a dict or a list of (name, value) pairs, got [('X', '1', '2')] (list)"),
+        (lambda m: m.add("GET", URL, headers={" ": "1"}), TypeError, "add(): headers must be pairs whose names are non-empty strings, got ' ' (str)"),
+        (lambda m: m.add("GET", URL, headers={"X": None}), TypeError, "add(): headers['X'] must be a str, got None (NoneType)"),
+        (lambda m: m.add("GET", URL, status="2" * 80), TypeError, f"add(): status must be an int from 0 to 999, got '{'2' * 56}... (str)"),
         (lambda m: m.add("GET", URL, match=lambda r: (True, "")), TypeError, "add(): match must be a list or tuple of matchers"),
         (lambda m: m.add("GET", URL, match=["x"]), TypeError, "add(): each matcher in match must be callable (request) -> (bool, str), got 'x' (str)"),
         (lambda m: m.add("GET", URL, content_type=3), TypeError, "add(): content_type must be a str or None, got 3 (int)"),
@@ -52,6 +59,8 @@ def mock() -> canned.RequestsMock:
         (lambda m: m.add_callback("GET", URL, callback="nope"), TypeError, "add_callback(): callback must be callable, got 'nope' (str)"),
         (lambda m: m.add_passthru(5), TypeError, "add_passthru(): prefix must be a non-empty URL prefix string or a compiled regex, got 5 (int)"),
         (lambda m: m.assert_call_count(URL, "1"), TypeError, "assert_call_count(): count must be an int, got '1' (str)"),
+        (lambda m: m.assert_call_count(7, 1), TypeError, "assert_call_count(): url must be a URL string, got 7 (int)"),
+        (lambda m: m.add("GET", URL, body=[b"a", 1]), TypeError, "add(): body must be str, bytes, a file object, an iterable of bytes or an exception, got [b'a', 1] (list)"),
     ],
 )  # fmt: skip
 def test_a_bad_argument_fails_where_it_is_given(
@@ -123,6 +132,39 @@ def test_the_repr_shows_url_status_content_type_and_headers() -> None:
     )
 
 
+class Pairs(Mapping[str, str]):
+    """A header mapping that is not a dict, as a client's header class is."""
+
+    def __init__(self, items: dict[str, str]) -> None:
+        self.items_ = items
+
+    def __getitem__(self, name: str) -> str:
+        return self.items_[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.items_)
+
+    def __len__(self) -> int:
+        return len(self.items_)
+
+
+def test_the_repr_shows_headers_json_cannot_write_as_a_json_object() -> None:
+    route = Response("GET", URL, headers=Pairs({"X": "1"}))
+    assert repr(route).endswith("""headers='{"X": "1"}')>""")
+
+
+def test_the_signature_shows_an_omitted_content_type_as_unset() -> None:
+    assert repr(inspect.signature(Response).parameters["content_type"].default) == "_UNSET"
+
+
+@pytest.mark.parametrize("body", [bytearray(b"ab"), memoryview(b"ab")])
+def test_a_bytearray_or_memoryview_body_is_answered_as_bytes(
+    mock: canned.RequestsMock, body: Any
+) -> None:
+    mock.add("GET", URL, body=body)
+    assert ask(mock, "GET", URL).reply.body == b"ab"
+
+
 def test_a_numeric_header_value_is_sent_as_text() -> None:
     assert canned.Response("GET", URL, headers={"X-Count": 5}).get_headers()[-1] == ("X-Count", "5")
 
@@ -131,6 +173,45 @@ def test_routes_are_equal_by_method_and_url_only() -> None:
     assert Response("GET", URL, body="a") == Response("GET", URL, body="b", status=500)
     assert Response("GET", URL) != Response("POST", URL)
     assert Response("GET", re.compile("x")) == Response("GET", re.compile("x"))
+
+
+def test_a_route_is_never_equal_to_what_is_not_a_route() -> None:
+    route = Response("GET", URL)
+    assert (route == URL, route != URL) == (False, True)
+    assert route != SimpleNamespace(method="GET", url=URL)
+
+
+def test_a_bare_base_response_answers_with_not_implemented_error_as_in_responses(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.BaseResponse("GET", URL))
+    assert isinstance(ask(mock, "GET", URL).reply.error, NotImplementedError)
+
+
+class LostRace:
+    """Stands for the lock of first calls when another thread took it first: that thread makes
+    the route's call list while this one waits."""
+
+    def __init__(self, route: canned.BaseResponse) -> None:
+        self.route = route
+        self.made_by_the_other: object = None
+
+    def __enter__(self) -> None:
+        if self.made_by_the_other is None:
+            self.made_by_the_other = ()  # the other thread is inside now
+            self.made_by_the_other = self.route.calls
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+def test_a_call_list_another_thread_made_while_this_one_waited_is_the_one_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    route = Response("GET", URL)
+    race = LostRace(route)
+    monkeypatch.setattr(routes, "_CALLS_MADE", race)
+    assert route.calls is race.made_by_the_other
 
 
 @pytest.mark.parametrize(

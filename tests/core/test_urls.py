@@ -173,3 +173,7 @@ def test_with_default_path_adds_only_a_missing_path(url: str, with_path: str) ->
 )
 def test_dot_segments_are_removed_as_clients_do(path: str, normalised: str) -> None:
     assert urls.normalise_path(path) == normalised
+
+
+def test_a_route_url_with_dot_segments_answers_the_path_without_them() -> None:
+    assert answers("https://e.test/a/./b/../c", "https://e.test/a/c")

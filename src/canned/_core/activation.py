@@ -14,7 +14,7 @@ import functools
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from canned._core import validation
 from canned.errors import UnfiredRoutesError
@@ -71,10 +71,8 @@ def push(mock: Activation) -> None:
 def pop(mock: Activation) -> None:
     """End `mock`'s innermost activation; the last one out uninstalls every interceptor."""
     with _lock:
-        for position in range(len(_active) - 1, -1, -1):
-            if _active[position] is mock:
-                del _active[position]
-                break
+        # `stop` pops only an activation `enter` pushed: `mock` is in the stack
+        del _active[max(at for at, active in enumerate(_active) if active is mock)]
         if not _active:
             for interceptor in reversed(interceptors()):
                 interceptor.uninstall()
@@ -98,25 +96,19 @@ class Activation:
     assert_all_requests_are_fired: bool
     _frames: list[Any]
 
-    # -- what the mock gives -----------------------------------------------------------------
+    if TYPE_CHECKING:  # what the mock class gives; declared for the type checker only
 
-    def save_state(self) -> Any:
-        raise NotImplementedError
+        def save_state(self) -> Any: ...
 
-    def restore_state(self, state: Any) -> None:
-        raise NotImplementedError
+        def restore_state(self, state: Any) -> None: ...
 
-    def unfired(self) -> list[tuple[str, str]]:
-        raise NotImplementedError
+        def unfired(self) -> list[tuple[str, str]]: ...
 
-    def reset(self) -> None:
-        raise NotImplementedError
+        def reset(self) -> None: ...
 
-    def check_registry(self, where: str, registry: Any) -> Any:
-        raise NotImplementedError
+        def check_registry(self, where: str, registry: Any) -> Any: ...
 
-    def use_registry(self, registry: Any) -> None:
-        raise NotImplementedError
+        def use_registry(self, registry: Any) -> None: ...
 
     # -- activating ----------------------------------------------------------------------------
 

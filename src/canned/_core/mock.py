@@ -212,8 +212,7 @@ class Mock(Activation):
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> BaseResponse:
-        if args:
-            validation.check_no_positional(where, args)
+        validation.check_no_positional(where, args)
         if isinstance(method, BaseResponse):
             return method
         if url is None:

@@ -203,8 +203,9 @@ class BaseResponse:
             TypeError: the URL is neither a string nor a compiled regex.
             ValueError: the URL string is not absolute.
         """
-        if self.url_key is None and not self._decides_itself:
-            validation.check_url(where, self.url)
+        url = self.url
+        if self.url_key is None and not isinstance(url, re.Pattern) and not self._decides_itself:
+            validation.reject_url(where, url)
 
     def _url_answers(self, view: Request) -> bool:
         """Whether this route's URL answers `view`'s: a regex matched, a string equal once

@@ -44,6 +44,7 @@ class URLKey(NamedTuple):
     path: str
 
     def __str__(self) -> str:
+        """The key written as a URL (the diagnosis compares two keys as text)."""
         port = f":{self.port}" if self.port is not None else ""
         return f"{self.scheme}://{self.host}{port}{self.path}"
 

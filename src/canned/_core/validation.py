@@ -2,7 +2,7 @@
 
 Owns: the checks that reject bad input where it is given (at `add`, not at request time) and the
 text of their errors: `TypeError("add(): status must be an int from 0 to 999, got '200' (str)")`.
-Imports nothing from the rest of canned but the URL rules.
+Imports nothing from the rest of canned.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any, NoReturn
-
-from canned._core.urls import parse_url
 
 _CLASS_CALLS: dict[type, str] = {}
 
@@ -45,19 +43,12 @@ def check_method(where: str, method: Any) -> str:
     return method.strip().upper()
 
 
-def check_url(where: str, url: Any) -> str | re.Pattern[str]:
-    """A URL string with scheme and host, or a compiled regex."""
-    if isinstance(url, re.Pattern):
-        return url
+def reject_url(where: str, url: Any) -> NoReturn:
+    """Refuse a route URL that no request could match: not a string (a compiled regex is
+    matched, not parsed), or a string that is not an absolute URL."""
     if not isinstance(url, str):
         reject(where, "url", "a URL string or a compiled regex", url)
-    try:
-        parse_url(url)
-    except ValueError:
-        reject(
-            where, "url", "an absolute URL such as 'https://api.test/path'", url, error=ValueError
-        )
-    return url
+    reject(where, "url", "an absolute URL such as 'https://api.test/path'", url, error=ValueError)
 
 
 def check_status(where: str, status: Any) -> int:
