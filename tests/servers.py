@@ -20,6 +20,32 @@ class QuietHandler(BaseHTTPRequestHandler):
         pass
 
 
+class EchoHandler(QuietHandler):
+    """Answers every GET with its method and path, and every POST with the body it received,
+    sent with a length or in chunks: proof that a request, and all it carried, reached a real
+    server."""
+
+    def do_GET(self) -> None:  # http.server's naming
+        self._answer(f"GET {self.path}".encode())
+
+    def do_POST(self) -> None:  # http.server's naming
+        if self.headers.get("Transfer-Encoding") == "chunked":
+            received = b""
+            while size := int(self.rfile.readline().strip(), 16):
+                received += self.rfile.read(size)
+                self.rfile.readline()  # the CRLF after each chunk
+            self.rfile.readline()  # the CRLF after the last, empty chunk
+        else:
+            received = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._answer(received)
+
+    def _answer(self, body: bytes) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 @contextmanager
 def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """Serve `handler` on a free port of 127.0.0.1 in a thread; yield the base URL."""

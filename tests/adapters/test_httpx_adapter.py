@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from tests.behaviour.conftest import client_modules
-from tests.servers import QuietHandler, serving
+from tests.servers import EchoHandler, serving
 
 import canned
 
@@ -339,28 +339,10 @@ def test_a_client_made_before_the_mock_started_is_intercepted(module: ModuleType
 # -- passthrough -----------------------------------------------------------------------------------
 
 
-class _BodyEchoHandler(QuietHandler):
-    """Answers a POST with the body it received, whether sent with a length or in chunks."""
-
-    def do_POST(self) -> None:  # http.server's naming
-        if self.headers.get("Transfer-Encoding") == "chunked":
-            received = b""
-            while size := int(self.rfile.readline().strip(), 16):
-                received += self.rfile.read(size)
-                self.rfile.readline()  # the CRLF after each chunk
-            self.rfile.readline()  # the CRLF after the last, empty chunk
-        else:
-            received = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(received)))
-        self.end_headers()
-        self.wfile.write(received)
-
-
 @pytest.fixture(scope="module")
 def body_echo_server() -> Iterator[str]:
     """A real HTTP server on 127.0.0.1 that echoes request bodies, its base URL."""
-    with serving(_BodyEchoHandler) as url:
+    with serving(EchoHandler) as url:
         yield url
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import requests
-from tests.servers import QuietHandler, serving
+from tests.servers import EchoHandler, serving
 
 
 @dataclass(frozen=True)
@@ -96,25 +96,8 @@ def client(request: pytest.FixtureRequest) -> Client:
     return request.param  # type: ignore[no-any-return]  # the params above are Clients
 
 
-class _EchoHandler(QuietHandler):
-    """Answers every GET with its method and path, and every POST with the body it received:
-    proof that a request, and all it carried, reached a real server."""
-
-    def do_GET(self) -> None:  # http.server's naming
-        self._answer(f"GET {self.path}".encode())
-
-    def do_POST(self) -> None:  # http.server's naming
-        self._answer(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-
-    def _answer(self, body: bytes) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
 @pytest.fixture(scope="module")
 def echo_server() -> Iterator[str]:
     """A real HTTP server on 127.0.0.1, its base URL."""
-    with serving(_EchoHandler) as url:
+    with serving(EchoHandler) as url:
         yield url

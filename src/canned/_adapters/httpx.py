@@ -163,15 +163,13 @@ class HttpxAdapter:
         extensions = {"http_version": b"HTTP/1.1"}
         if reply.reason is not None:
             extensions["reason_phrase"] = reply.reason.encode("ascii")
-        body = reply.body
+        body = b"" if request.method == "HEAD" else reply.body  # headers only, as from a server
         common: dict[str, Any] = {
             "status_code": reply.status,
             "headers": list(reply.headers),
             "request": request,
             "extensions": extensions,
         }
-        if request.method == "HEAD":
-            return module.Response(content=b"", **common)
         if isinstance(body, bytes):
             # unread, as from a server: the client times it (`elapsed`) and may stream it
             if reply.header("Content-Length") is None and reply.header("Transfer-Encoding") is None:

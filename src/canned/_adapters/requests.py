@@ -154,5 +154,10 @@ def intercepted_send(
     send_override = getattr(mock, "send_override", None)
     if send_override is not None:  # a RequestsMock subclass's own `_on_request` (responses' hook)
         return send_override(adapter, request, *args, **kwargs)  # type: ignore[no-any-return]  # the subclass's return
-    real = getattr(mock, "real_adapter_send", None) or interceptor.original
-    return on_request(mock, adapter, request, send_kwargs(args, kwargs), real=real)
+    return on_request(mock, adapter, request, send_kwargs(args, kwargs), real=real_send_for(mock))
+
+
+def real_send_for(mock: Any) -> Send:
+    """The send a passthrough takes: the mock's `real_adapter_send`, else the send that was in
+    place when canned patched `HTTPAdapter.send`."""
+    return getattr(mock, "real_adapter_send", None) or interceptor.original

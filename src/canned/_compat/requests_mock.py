@@ -108,7 +108,7 @@ class RequestsMock(Mock):
         return send
 
     def _on_request(self, adapter: Any, request: Any, *, retries: Any = None, **kwargs: Any) -> Any:
-        real = self.real_adapter_send or requests_adapter.interceptor.original
+        real = requests_adapter.real_send_for(self)
         return requests_adapter.on_request(
             self, adapter, request, kwargs, real=real, retries=retries
         )

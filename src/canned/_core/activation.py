@@ -94,7 +94,9 @@ class Activation:
     """
 
     assert_all_requests_are_fired: bool
-    _frames: list[Any]
+
+    def __init__(self) -> None:
+        self._frames: list[Any] = []  # per open activation: the state to put back, or None
 
     if TYPE_CHECKING:  # what the mock class gives; declared for the type checker only
 

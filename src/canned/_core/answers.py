@@ -13,7 +13,7 @@ from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from typing import Any, Final
 
 from canned._core import validation
-from canned._core.headers import HeaderPairs, has_content_type
+from canned._core.headers import UNSET, HeaderPairs, has_content_type
 from canned._core.reply import Body, Reply
 from canned._core.routes import URL, BaseResponse, Matcher
 from canned.errors import CallbackReplyError, warn_deprecated
@@ -23,14 +23,6 @@ CONTENT_TYPE_TWICE: Final = (
     "You cannot define both `content_type` and `headers[Content-Type]`. "
     "Using the `content_type` kwarg is recommended."
 )
-
-
-class _Unset:
-    def __repr__(self) -> str:
-        return "_UNSET"
-
-
-_UNSET: Final = _Unset()
 
 
 def check_body(where: str, body: Any) -> Body | BaseException:
@@ -74,7 +66,7 @@ class Response(BaseResponse):
         status: int = 200,
         headers: Any = None,
         stream: bool | None = None,
-        content_type: Any = _UNSET,
+        content_type: Any = UNSET,
         auto_calculate_content_length: bool = False,
         *,
         match_querystring: Any = None,
@@ -99,7 +91,7 @@ class Response(BaseResponse):
         if stream is not None:
             warn_deprecated(STREAM_DEPRECATED)
         self.stream = stream
-        if content_type is _UNSET:
+        if content_type is UNSET:
             if json is not None:
                 content_type = "application/json"
             elif isinstance(body, str) and not body.isascii() and any(ord(c) > 128 for c in body):

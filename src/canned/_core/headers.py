@@ -15,11 +15,13 @@ _CONTENT_TYPES: dict[str, tuple[tuple[str, str], ...]] = {}
 
 
 class _Unset:
+    """The default of an argument that was not given (shown as `_UNSET` in signatures)."""
+
     def __repr__(self) -> str:
         return "_UNSET"
 
 
-_UNSET: Final = _Unset()
+UNSET: Final = _Unset()
 
 
 class HeaderPairs(list[tuple[str, str]]):
@@ -75,11 +77,11 @@ class HeaderPairs(list[tuple[str, str]]):
     def get(self, name: str, default: Any = None) -> Any:
         return self[name] if self._positions(name) else default
 
-    def pop(self, key: Any = -1, default: Any = _UNSET) -> Any:
+    def pop(self, key: Any = -1, default: Any = UNSET) -> Any:
         if not isinstance(key, str):
             return super().pop(key)
         if not self._positions(key):
-            if default is _UNSET:
+            if default is UNSET:
                 raise KeyError(key)
             return default
         value = self[key]

@@ -104,6 +104,7 @@ class Mock(Activation):
         *,
         on_unmatched: OnUnmatched = "raise",
     ) -> None:
+        super().__init__()
         where = validation.class_call(type(self))
         if on_unmatched not in ("raise", "warn") and not callable(on_unmatched):
             validation.reject(where, "on_unmatched", "'raise', 'warn' or a callable", on_unmatched)
@@ -121,7 +122,6 @@ class Mock(Activation):
         self._calls = CallList()
         # Re-entrant: a custom matcher or registry that registers routes must not deadlock.
         self._thread_lock = _thread.RLock()  # threading.RLock() is a Python call around it
-        self._frames: list[_Frame | None] = []
 
     # -- what activation saves and checks -----------------------------------------------------
 
@@ -396,7 +396,7 @@ class Mock(Activation):
             attach_request(error, request.native)
             return Outcome("answer", request, None, Reply(error=error))
         if route is not None:
-            return self._answer(request, route)
+            return self._answer(request, shape, route)
         if urls.is_passthru(request.url, self.passthru_prefixes):
             logger.info("request.allowed-passthru", extra={"url": request.url})
             return Outcome("passthrough", request, recorded=False)
@@ -417,12 +417,12 @@ class Mock(Activation):
         overrides (here `_find_match`)."""
         return self._find_match(request)
 
-    def _answer(self, request: Request, route: BaseResponse) -> Outcome:
+    def _answer(self, request: Request, shape: Any, route: BaseResponse) -> Outcome:
         if route.passthrough:
             logger.info("request.passthrough-response", extra={"url": request.url})
             return Outcome("passthrough", request, route)
         try:
-            reply = route.get_response(request.shape)
+            reply = route.get_response(shape)
         except BaseException as error:
             reply = Reply(error=error)
         if isinstance(reply, Reply) and reply.error is not None:
@@ -435,8 +435,9 @@ class Mock(Activation):
         if policy == "warn":
             warnings.warn(str(diagnosis), UnmatchedRequestWarning, stacklevel=2)
         elif callable(policy):
+            shape = request.shape
             try:
-                route = policy(request.shape)
+                route = policy(shape)
                 if route is not None and not isinstance(route, BaseResponse):
                     validation.reject(
                         "on_unmatched", "the policy's return value", "a route or None", route
@@ -445,7 +446,7 @@ class Mock(Activation):
                 attach_request(error, request.native)
                 return Outcome("answer", request, None, Reply(error=error))
             if route is not None:
-                return self._answer(request, route)
+                return self._answer(request, shape, route)
         return Outcome("unmatched", request, diagnosis=diagnosis)
 
     def settle(self, outcome: Outcome, response: Any) -> Any:
