@@ -42,6 +42,24 @@ ADAPTERS: Final = (
         ("httpx2.HTTPTransport.handle_request", "httpx2.AsyncHTTPTransport.handle_async_request"),
         "canned._adapters.httpx:httpx2_adapter",
     ),
+    Adapter(
+        "aiohttp",
+        "aiohttp",
+        ("aiohttp.ClientSession._request",),  # the seam is the aiohttp adapter's to settle
+        "canned._adapters.aiohttp:interceptor",
+    ),
+    Adapter(
+        "urllib3",
+        "urllib3",
+        ("urllib3.HTTPConnectionPool.urlopen",),  # the seam is the urllib3 adapter's to settle
+        "canned._adapters.urllib3:interceptor",
+    ),
+    Adapter(
+        "urllib",
+        "http.client",
+        ("http.client.HTTPConnection",),  # the seam is the http.client adapter's to settle
+        "canned._adapters.http_client:interceptor",
+    ),
 )
 
 

@@ -4,12 +4,15 @@ Owns: `Client`, what an adapter gives the core (conversions and the real send, n
 `dispatch` / `dispatch_async`: ask the mock (find the route, record the call, apply
 `on_unmatched`), carry out its outcome (answer, pass through, refuse, raise) with the client's
 conversions, and settle the call log with the client's response or the error. Sync and async
-clients share it. Must not import an HTTP client.
+clients share it; so does `passing_through()`, which tells a client layered on another (requests
+on urllib3 on http.client) that the layer above already decided to send this request for real.
+Must not import an HTTP client.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 from canned._core.reply import Outcome, Reply
 
@@ -18,6 +21,15 @@ if TYPE_CHECKING:
     from canned._core.request import Request
 
 C = TypeVar("C", contravariant=True)
+
+# True while a passthrough is being sent for real: the layers below (urllib3 under requests,
+# http.client under urllib3) let it through instead of asking the mock a second time.
+_passing_through: Final[ContextVar[bool]] = ContextVar("canned_passing_through", default=False)
+
+
+def passing_through() -> bool:
+    """Whether the request being sent was already let through by a client above this one."""
+    return _passing_through.get()
 
 
 class Client(Protocol[C]):
@@ -63,11 +75,14 @@ async def dispatch_async(mock: Mock, request: Request, client: AsyncClient[C], c
     outcome = mock.handle(request)
     if outcome.kind != "passthrough":
         return carry_out(mock, outcome, client, context)
+    token = _passing_through.set(True)
     try:
         response = await client.send_async(context)
     except BaseException as error:
         mock.settle_error(outcome, error)
         raise
+    finally:
+        _passing_through.reset(token)
     return mock.settle(outcome, response)
 
 
@@ -83,7 +98,11 @@ def carry_out(mock: Mock, outcome: Outcome, client: Client[C], context: C) -> An
             else:
                 response = client.to_native(reply, context)
         elif outcome.kind == "passthrough":
-            response = client.send(context)
+            token = _passing_through.set(True)
+            try:
+                response = client.send(context)
+            finally:
+                _passing_through.reset(token)
         else:
             raise client.refused(outcome.message, context)
     except BaseException as error:
