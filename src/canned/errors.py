@@ -1,4 +1,4 @@
-"""canned's errors and warnings, and the one helper that deprecates.
+"""canned's errors and warnings, and the helpers that warn at the user's line.
 
 Every class is also the built-in that responses users already catch, so `except AssertionError`
 keeps working::
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sys
 import warnings
+from typing import Final
 
 __all__ = [
     "CallCountError",
@@ -30,6 +31,7 @@ __all__ = [
     "UnfiredRoutesError",
     "UnmatchedRequestWarning",
     "warn_deprecated",
+    "warn_unmatched",
 ]
 
 
@@ -61,11 +63,26 @@ class UnmatchedRequestWarning(UserWarning):
     """`on_unmatched="warn"`: no route answered; the text is the unmatched diagnosis."""
 
 
-def _caller_stacklevel() -> int:
-    """The stack level of the first frame outside canned, so the warning names the user's line."""
+# The packages between a user's request and canned's answer: the HTTP clients, what they run
+# on, and the standard library modules they call through. A warning about a request skips them.
+_CLIENT_PACKAGES: Final = frozenset(
+    {
+        "canned", "requests", "urllib3", "httpx", "httpx2", "httpcore", "httpcore2", "aiohttp",
+        "http", "urllib", "asyncio", "anyio", "trio", "sniffio", "contextlib", "concurrent",
+        "functools",
+    }
+)  # fmt: skip
+
+
+def _caller_stacklevel(skipping: frozenset[str] | None = None) -> int:
+    """The stack level of the first frame outside canned (and the `skipping` packages), so the
+    warning names the user's line."""
     frame = sys._getframe(1)
     level = 1
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("canned"):
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "")
+        if not (name.startswith("canned") or (skipping and name.split(".")[0] in skipping)):
+            break
         frame = frame.f_back  # type: ignore[assignment]  # f_back is None only at the bottom
         level += 1
     return level
@@ -74,3 +91,9 @@ def _caller_stacklevel() -> int:
 def warn_deprecated(message: str) -> None:
     """Warn `CannedDeprecationWarning(message)` at the caller's line (the first outside canned)."""
     warnings.warn(message, CannedDeprecationWarning, stacklevel=_caller_stacklevel())
+
+
+def warn_unmatched(message: str) -> None:
+    """Warn `UnmatchedRequestWarning(message)` at the line that sent the request: the first
+    outside canned and the HTTP client that sent it."""
+    warnings.warn(message, UnmatchedRequestWarning, stacklevel=_caller_stacklevel(_CLIENT_PACKAGES))

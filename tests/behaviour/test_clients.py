@@ -8,11 +8,15 @@ import gc
 import importlib
 import io
 import json
+import linecache
+import re
+import traceback
 import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import requests
 from tests.behaviour.conftest import client_modules
 
 import canned
@@ -171,6 +175,50 @@ def test_an_exception_given_as_body_is_raised_as_is_with_its_request(
     native = recorded if client.name == "requests" else recorded.native
     assert raised.value.request is native
     assert mock.calls[0].response is error
+
+
+def test_each_later_request_raises_a_fresh_copy_with_its_own_request_and_traceback(
+    client: Client, mock: canned.RequestsMock
+) -> None:
+    error = client.timeout("too slow")
+    mock.add(canned.GET, URL, body=error)
+    raised = []
+    for _ in range(3):
+        with pytest.raises(client.timeout_error) as caught:
+            client.send("GET", URL)
+        raised.append(caught.value)
+    first, second, third = raised
+    assert first is error
+    assert second is not first
+    assert third is not second
+    assert [(type(e), e.args, str(e)) for e in raised] == [
+        (type(error), ("too slow",), "too slow")
+    ] * 3
+    natives = [
+        call.request if client.name == "requests" else call.request.native for call in mock.calls
+    ]
+    assert [e.request for e in raised] == natives
+    assert len({id(native) for native in natives}) == 3
+    # the same instance raised again would carry the earlier raises' frames as well
+    depths = [len(traceback.extract_tb(e.__traceback__)) for e in raised]
+    assert depths == [depths[0]] * 3
+    assert [call.response for call in mock.calls] == raised
+
+
+def test_an_exception_a_callback_returns_each_time_is_raised_fresh_each_time(
+    client: Client, mock: canned.RequestsMock
+) -> None:
+    error = client.timeout("too slow")
+    mock.add_callback(canned.GET, URL, callback=lambda request: error)
+    raised = []
+    for _ in range(2):
+        with pytest.raises(client.timeout_error) as caught:
+            client.send("GET", URL)
+        raised.append(caught.value)
+    assert raised[0] is error
+    assert raised[1] is not error
+    assert str(raised[1]) == "too slow"
+    assert raised[1].request is not raised[0].request
 
 
 def test_a_body_given_as_chunks_streams_chunk_by_chunk(
@@ -336,3 +384,102 @@ def test_requests_reads_server_sent_events_line_by_line() -> None:
         with requests.post(URL, json={"stream": True}, stream=True) as answer:
             lines = [line.decode() for line in answer.iter_lines()]
     assert sse_contents(lines) == ["Hel", "lo"]
+
+
+def test_the_unmatched_warning_points_at_the_line_that_sent_the_request(client: Client) -> None:
+    refusal = pytest.raises(client.connect_error)
+    with (
+        canned.RequestsMock(on_unmatched="warn"),
+        refusal,
+        pytest.warns(canned.UnmatchedRequestWarning) as warned,
+    ):
+        client.send("GET", URL)
+    sent_from = linecache.getline(warned[0].filename, warned[0].lineno)
+    # the client is called in the fixture's module, one line per client: that line is named
+    assert warned[0].filename.endswith("conftest.py")
+    assert ".request(method, url, **kwargs)" in sent_from
+
+
+def test_an_async_def_callback_answers_every_client(
+    client: Client, mock: canned.RequestsMock
+) -> None:
+    async def callback(request: Any) -> tuple[int, dict[str, str], str]:
+        await asyncio.sleep(0)
+        return 202, {"X-Computed": "later"}, f"for {request.method}"
+
+    mock.add_callback(canned.POST, URL, callback=callback)
+    answer = (
+        client.send("POST", URL, content=b"x")
+        if client.name != "requests"
+        else client.send("POST", URL, data=b"x")
+    )
+    assert (answer.status, answer.content, answer.headers["X-Computed"]) == (
+        202,
+        b"for POST",
+        "later",
+    )
+    assert mock.calls[0].response is answer.native
+
+
+def test_an_async_def_callbacks_error_and_malformed_reply_are_raised_as_a_sync_ones_are(
+    client: Client, mock: canned.RequestsMock
+) -> None:
+    async def failing(request: Any) -> Any:
+        raise client.timeout("computed too slowly")
+
+    async def malformed(request: Any) -> Any:
+        return "not a tuple"
+
+    mock.add_callback(canned.GET, URL, callback=failing)
+    mock.add_callback(canned.GET, f"{URL}/2", callback=malformed)
+    with pytest.raises(client.timeout_error, match="computed too slowly"):
+        client.send("GET", URL)
+    with pytest.raises(canned.CallbackReplyError, match="got 'not a tuple'"):
+        client.send("GET", f"{URL}/2")
+    assert [type(call.response) for call in mock.calls] == [
+        client.timeout_error,
+        canned.CallbackReplyError,
+    ]
+
+
+@pytest.mark.parametrize("module_name", client_modules())
+def test_async_def_callbacks_run_concurrently_on_the_async_clients_loop(
+    module_name: str, mock: canned.RequestsMock
+) -> None:
+    module = importlib.import_module(module_name)
+    entered = 0
+
+    async def main() -> list[bytes]:
+        everyone_in = asyncio.Event()
+
+        async def callback(request: Any) -> tuple[int, dict[str, str], str]:
+            nonlocal entered
+            entered += 1
+            if entered == 20:
+                everyone_in.set()
+            # run one after another, the first would wait here for the other 19 forever
+            await asyncio.wait_for(everyone_in.wait(), timeout=10)
+            return 200, {}, request.url.rsplit("/", 1)[1]
+
+        mock.add_callback(canned.GET, re.compile(f"{URL}/\\d+"), callback=callback)
+        async with module.AsyncClient() as session:
+            answers = await asyncio.gather(*(session.get(f"{URL}/{n}") for n in range(20)))
+        return [answer.content for answer in answers]
+
+    assert asyncio.run(main()) == [str(n).encode() for n in range(20)]
+    assert entered == 20
+
+
+def test_an_async_def_callback_answers_a_sync_client_called_inside_a_running_loop(
+    mock: canned.RequestsMock,
+) -> None:
+    async def callback(request: Any) -> tuple[int, dict[str, str], str]:
+        await asyncio.sleep(0)
+        return 200, {}, "from another loop"
+
+    mock.add_callback(canned.GET, URL, callback=callback)
+
+    async def main() -> bytes:
+        return requests.get(URL, timeout=5).content  # a sync client inside async code
+
+    assert asyncio.run(main()) == b"from another loop"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import canned
-from canned._core.dispatch import dispatch, dispatch_async
+from canned._core.dispatch import dispatch, dispatch_async, passing_through
 from canned._core.reply import Reply
 from canned._core.request import Request
 
@@ -58,3 +58,33 @@ def test_a_passthru_prefix_request_that_fails_raises_with_its_request_and_is_not
             dispatch(mock, Request("GET", URL, native=native), client, None)
         assert list(mock.calls) == []
     assert raised.value.request is native  # type: ignore[attr-defined]
+
+
+class Layered(Unreachable):
+    """A client built on another one: its real send asks whether the layer beneath would
+    take the request as let through (as urllib3 under requests asks)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen_beneath: list[bool] = []
+
+    def send(self, context: object) -> Any:
+        self.seen_beneath.append(passing_through())
+        return "sent for real"
+
+    async def send_async(self, context: object) -> Any:
+        return self.send(context)
+
+
+def test_while_a_passthrough_is_sent_the_layers_beneath_know_it_was_let_through() -> None:
+    client = Layered()
+    with canned.RequestsMock() as mock:
+        mock.add(canned.PassthroughResponse("GET", URL))
+        mock.add_passthru("https://dispatch.example.test/open")
+        assert dispatch(mock, Request("GET", URL), client, None) == "sent for real"
+        assert asyncio.run(dispatch_async(mock, Request("GET", URL), client, None)) == (
+            "sent for real"
+        )
+        dispatch(mock, Request("GET", "https://dispatch.example.test/open/x"), client, None)
+    assert client.seen_beneath == [True, True, True]
+    assert passing_through() is False  # only while the real send runs

@@ -367,3 +367,43 @@ def test_matchers_added_in_place_to_a_route_list_of_them_are_used(
         matchers.append(canned.matchers.header_matcher({"X-Key": "1"}))
         assert ask(mock, "GET", URL + "?a=1").kind == "unmatched"
         assert ask(mock, "GET", URL + "?a=1", {"X-Key": "1"}).reply.body == b"ok"
+
+
+class _RebuiltOtherwise(Exception):
+    """An exception whose constructor rewrites its message: a copy would read differently."""
+
+    def __init__(self, code: object) -> None:
+        super().__init__(f"failed with code {code}")
+
+
+class _NeedsTwoArguments(Exception):
+    """An exception whose constructor takes other arguments than its `args`: copying fails."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(f"{code} {reason}")
+
+
+@pytest.mark.parametrize(
+    "error", [_RebuiltOtherwise(7), _NeedsTwoArguments(7, "late")], ids=["rebuilt", "uncopyable"]
+)
+def test_an_exception_that_cannot_be_copied_as_it_reads_is_raised_itself_each_time(
+    error: Exception,
+) -> None:
+    text = str(error)
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(canned.GET, "https://x.test/u", body=error)
+        raised = [ask(mock, "GET", "https://x.test/u").reply.error for _ in range(2)]
+    assert raised == [error, error]
+    assert str(raised[1]) == text
+    assert raised[1].__traceback__ is None  # cleared before each raise: it does not grow
+
+
+def test_an_exception_body_is_copied_as_given_before_its_first_request_is_attached() -> None:
+    error = ConnectionError("refused")
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(canned.GET, "https://x.test/u", body=error)
+        first = ask(mock, "GET", "https://x.test/u", native="first request").reply.error
+        second = ask(mock, "GET", "https://x.test/u", native="second request").reply.error
+    assert first is error
+    assert (type(second), second.args) == (ConnectionError, ("refused",))
+    assert (first.request, second.request) == ("first request", "second request")  # type: ignore[attr-defined]

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any, Callable, Final
 
 from canned._compat.requests_mock import DEFAULT_TARGET, RequestsMock
+from canned._core.diagnosis import watch_for_diagnosis
 from canned._core.registry import FirstMatchRegistry
 from canned.errors import warn_deprecated
 
 mock: Final = RequestsMock(assert_all_requests_are_fired=False)
+watch_for_diagnosis(mock, "the module-level mock (canned.add, canned.get, ...)")
 
 # responses keeps these snapshots of the default mock for its deprecated module attributes
 # (`responses._deprecated_target`, ...), which the package re-exports under those names.

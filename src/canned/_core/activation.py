@@ -78,6 +78,11 @@ def pop(mock: Activation) -> None:
                 interceptor.uninstall()
 
 
+def active() -> list[Any]:
+    """Every active mock, the outermost first (a copy)."""
+    return list(_active)
+
+
 def current() -> Any:
     """The mock that answers now: the innermost active one (None when none is)."""
     active = _active

@@ -8,13 +8,15 @@ client: answers are `Reply` values that adapters convert.
 
 from __future__ import annotations
 
+import copy
+import inspect
 import json as json_module
 from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from typing import Any, Final
 
 from canned._core import validation
 from canned._core.headers import UNSET, HeaderPairs, has_content_type
-from canned._core.reply import Body, Reply
+from canned._core.reply import Body, Pending, Reply
 from canned._core.routes import URL, BaseResponse, Matcher
 from canned.errors import CallbackReplyError, warn_deprecated
 
@@ -23,6 +25,36 @@ CONTENT_TYPE_TWICE: Final = (
     "You cannot define both `content_type` and `headers[Content-Type]`. "
     "Using the `content_type` kwarg is recommended."
 )
+
+
+def raised_anew(route: BaseResponse, error: BaseException) -> BaseException:
+    """The exception `route` raises for this request when its answer is `error`: `error` itself
+    the first time (so `except ... as e: assert e is error` holds, as in responses), then a
+    fresh copy of it as given each time after, with its own traceback and `.request`: raising
+    one instance again would grow its traceback and keep the first request on it."""
+    kept: tuple[BaseException, BaseException | None] | None = route.__dict__.get("_given_error")
+    if kept is None or kept[0] is not error:
+        route.__dict__["_given_error"] = (error, _faithful_copy(error))
+        return error.with_traceback(None)  # it may have been raised before, in another test
+    pristine = kept[1]
+    return error.with_traceback(None) if pristine is None else copy.copy(pristine)
+
+
+def _faithful_copy(error: BaseException) -> BaseException | None:
+    """A copy of `error` that reads the same (type, args, text, attributes), or None when the
+    class cannot be copied faithfully (its `__reduce__` or `__init__` rebuilds it otherwise)."""
+    try:
+        clone = copy.copy(error)
+        if (
+            type(clone) is type(error)
+            and clone.args == error.args
+            and str(clone) == str(error)
+            and clone.__dict__.keys() == error.__dict__.keys()
+        ):
+            return clone
+    except Exception:  # an exception class copy cannot rebuild: not copied
+        return None
+    return None
 
 
 def check_body(where: str, body: Any) -> Body | BaseException:
@@ -157,7 +189,7 @@ class Response(BaseResponse):
         self._current()
         pairs = self._own_header_pairs() if self._own_headers else self._header_pairs
         if isinstance(self._body, BaseException):
-            return Reply(self.status, pairs, error=self._body)
+            return Reply(self.status, pairs, error=raised_anew(self, self._body))
         return Reply(self.status, pairs, self._body)
 
     def __repr__(self) -> str:
@@ -176,7 +208,8 @@ class Response(BaseResponse):
 class CallbackResponse(BaseResponse):
     """Same as `responses.CallbackResponse`: `callback(request)` computes each answer.
 
-    The callback returns `(status, headers, body)` or an exception (which is raised).
+    The callback returns `(status, headers, body)` or an exception (which is raised); an
+    `async def` callback is awaited, on the event loop of an async client (canned's own).
     Differs: a malformed return value raises `CallbackReplyError` naming the callback; every
     exception raised carries `.request` (responses sets it on some only).
     """
@@ -201,10 +234,18 @@ class CallbackResponse(BaseResponse):
             validation.reject(where, "content_type", "a str or None", content_type)
         self.content_type = content_type
 
-    def get_response(self, request: Any) -> Reply:
+    def get_response(self, request: Any) -> Reply | Pending:
+        """The callback's answer; an `async def` callback's is `Pending` (awaited by the
+        dispatch path: on the loop for an async client)."""
         result = self.callback(request)
+        if inspect.isawaitable(result):
+            return Pending(result, self._reply_from)
+        return self._reply_from(result)
+
+    def _reply_from(self, result: Any) -> Reply:
+        """The `Reply` for what the callback returned."""
         if isinstance(result, BaseException):
-            return Reply(error=result)
+            return Reply(error=raised_anew(self, result))
         name = getattr(self.callback, "__qualname__", repr(self.callback))
         if not isinstance(result, (tuple, list)) or len(result) != 3:
             raise CallbackReplyError(
@@ -224,7 +265,7 @@ class CallbackResponse(BaseResponse):
         else:
             pairs = self._content_type_header(header_pairs) + header_pairs
         if isinstance(checked, BaseException):
-            return Reply(status, pairs, error=checked)
+            return Reply(status, pairs, error=raised_anew(self, checked))
         return Reply(status, pairs, checked)
 
 

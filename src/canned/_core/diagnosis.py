@@ -1,8 +1,8 @@
 """The unmatched-request message: responses' lines, then the closest route and why it missed.
 
-Owns: `Diagnosis`, built from data (each route's reason, the closest route's mismatches) and
-rendered to text only when shown. The closest route is ranked here and nowhere else. Must not
-import an HTTP client.
+Owns: `Diagnosis`, built from data (each route's reason, the closest route's mismatches, the
+routes other mocks hold) and rendered to text only when shown. The closest route is ranked
+here and nowhere else. Must not import an HTTP client.
 """
 
 from __future__ import annotations
@@ -12,12 +12,34 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import Any, Final, NamedTuple
 
+from canned._core import activation
 from canned._core.mismatch import Mismatch, Refusal
 from canned._core.request import Request
 from canned._core.routes import BaseResponse
 from canned._core.urls import URLKey
 
 HEADLINE: Final = "Connection refused by Responses - the call doesn't match any registered mock."
+OUTER_MOCK: Final = "an outer mock (active, but not the innermost, which answers)"
+# Mocks an unmatched request's diagnosis looks at besides the active ones, as described to the
+# user: the default mock behind module-level `canned.add`, which a test may use by mistake.
+_WATCHED: Final[list[tuple[Any, str]]] = []
+
+
+def watch_for_diagnosis(mock: Any, described: str) -> None:
+    """Have unmatched requests on other mocks name `mock`'s routes that would answer them."""
+    _WATCHED.append((mock, described))
+
+
+def other_mocks_routes(answering: Any) -> list[tuple[str, list[BaseResponse]]]:
+    """The routes of the mocks other than `answering` that a user may have meant to register
+    on it: the watched ones and the outer active ones, each with how it is described."""
+    found: list[tuple[str, list[BaseResponse]]] = []
+    seen = {id(answering)}
+    for other, described in [*_WATCHED, *((mock, OUTER_MOCK) for mock in activation.active())]:
+        if id(other) not in seen:
+            seen.add(id(other))
+            found.append((described, other.registered()))
+    return found
 
 
 def _shown_url(route: BaseResponse) -> str:
@@ -109,6 +131,8 @@ class Diagnosis(NamedTuple):
     lines: tuple[tuple[BaseResponse, str], ...]
     passthru_prefixes: tuple[Any, ...]
     used: tuple[BaseResponse, ...]
+    # other mocks' routes (the default mock's, outer active mocks'), each mock as described
+    elsewhere: tuple[tuple[str, tuple[BaseResponse, ...]], ...] = ()
 
     @classmethod
     def of(
@@ -119,16 +143,37 @@ class Diagnosis(NamedTuple):
         reasons: Sequence[str],
         passthru_prefixes: Sequence[Any],
         used: Sequence[BaseResponse] = (),
+        elsewhere: Sequence[tuple[str, Sequence[BaseResponse]]] = (),
     ) -> Diagnosis:
         """The diagnosis of `request`, from the registry's `reasons` (one per registered route);
-        `used` are routes a registry has used up."""
+        `used` are routes a registry has used up; `elsewhere` other mocks' routes, each list
+        with how its mock is described."""
         return cls(
             shape,
             request,
             tuple(zip(registered, reasons)),
             tuple(passthru_prefixes),
             tuple(used),
+            tuple((described, tuple(routes)) for described, routes in elsewhere if routes),
         )
+
+    def _elsewhere_text(self) -> str:
+        """What other mocks hold: the routes there that would answer, or, when the active mock
+        has none at all, how many routes they have."""
+        text = ""
+        for described, routes in self.elsewhere:
+            answering = [route for route in routes if _takes(route, self.shape)]
+            if answering:
+                text += f"\nRoutes registered on {described} would answer this request:\n"
+                for route in answering:
+                    text += f"- {route.method} {_shown_url(route)}\n"
+                text += "They are not on the mock that is active here: register them on it.\n"
+            elif not self.lines and not self.used:
+                text += (
+                    f"\nNo routes are registered on the mock that is active here; "
+                    f"{described} has {len(routes)}.\n"
+                )
+        return text
 
     def closest(self) -> tuple[BaseResponse | None, tuple[Mismatch, ...], bool]:
         """The route the request was most likely meant for, why it did not answer, and whether
@@ -169,4 +214,12 @@ class Diagnosis(NamedTuple):
             for mismatch in mismatches:
                 for difference in mismatch.differences:
                     text += f"- {difference}\n"
-        return text
+        return text + self._elsewhere_text()
+
+
+def _takes(route: BaseResponse, shape: Any) -> bool:
+    """Whether `route` (on another mock) would answer; a matcher's error there counts as no."""
+    try:
+        return not route.refusals(shape, quick=True)
+    except Exception:
+        return False

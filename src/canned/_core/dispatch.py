@@ -11,10 +11,11 @@ Must not import an HTTP client.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
-from canned._core.reply import Outcome, Reply
+from canned._core.reply import Outcome, Pending, Reply
 
 if TYPE_CHECKING:
     from canned._core.mock import Mock
@@ -74,6 +75,12 @@ async def dispatch_async(mock: Mock, request: Request, client: AsyncClient[C], c
     """
     outcome = mock.handle(request)
     if outcome.kind != "passthrough":
+        pending = outcome.reply
+        if isinstance(pending, Pending):  # an async callback: awaited here, on the client's loop
+            try:
+                outcome.reply = pending.finish(await pending.awaitable)
+            except BaseException as error:  # raised to the caller, as a sync callback's is
+                outcome.reply = Reply(error=error)
         return carry_out(mock, outcome, client, context)
     token = _passing_through.set(True)
     try:
@@ -86,11 +93,31 @@ async def dispatch_async(mock: Mock, request: Request, client: AsyncClient[C], c
     return mock.settle(outcome, response)
 
 
+def run_to_end(awaitable: Awaitable[Any]) -> Any:
+    """The result of `awaitable`, for a sync client: run on an event loop of its own (in
+    another thread when this thread is already running one)."""
+    import asyncio  # only an async callback answering a sync client needs it
+
+    async def result() -> Any:
+        return await awaitable
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(result())
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, result()).result()
+
+
 def carry_out(mock: Mock, outcome: Outcome, client: Client[C], context: C) -> Any:
     """Turn `outcome` into the client's response (returned) or error (raised), and settle it."""
     try:
         if outcome.kind == "answer":
             reply = outcome.reply
+            if isinstance(reply, Pending):  # an async callback, for a sync client: run here
+                reply = outcome.reply = reply.finish(run_to_end(reply.awaitable))
             if not isinstance(reply, Reply):
                 response = client.adopt(reply, context)  # a custom route's own response
             elif reply.error is not None:

@@ -14,7 +14,6 @@ import _thread
 import contextlib
 import logging
 import re
-import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Optional, Union
 
@@ -22,12 +21,12 @@ from canned._core import urls, validation
 from canned._core.activation import Activation
 from canned._core.answers import CallbackResponse, Response
 from canned._core.calls import Call, CallList
-from canned._core.diagnosis import Diagnosis
+from canned._core.diagnosis import Diagnosis, other_mocks_routes
 from canned._core.registry import FirstMatchRegistry
 from canned._core.reply import Outcome, Reply
 from canned._core.request import Request
 from canned._core.routes import URL, BaseResponse, FalseBool, Matcher, is_overridden
-from canned.errors import CallCountError, UnmatchedRequestWarning
+from canned.errors import CallCountError, warn_unmatched
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -401,7 +400,13 @@ class Mock(Activation):
             logger.info("request.allowed-passthru", extra={"url": request.url})
             return Outcome("passthrough", request, recorded=False)
         diagnosis = Diagnosis.of(
-            shape, request, registered, reasons, self.passthru_prefixes, self._registry.used
+            shape,
+            request,
+            registered,
+            reasons,
+            self.passthru_prefixes,
+            self._registry.used,
+            other_mocks_routes(self),
         )
         return self._unmatched(request, diagnosis)
 
@@ -433,7 +438,7 @@ class Mock(Activation):
         """Apply `on_unmatched`: fail as a refused connection, warn first, or ask the policy."""
         policy = self.on_unmatched
         if policy == "warn":
-            warnings.warn(str(diagnosis), UnmatchedRequestWarning, stacklevel=2)
+            warn_unmatched(str(diagnosis))
         elif callable(policy):
             shape = request.shape
             try:

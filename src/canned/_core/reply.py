@@ -1,13 +1,13 @@
 """What a route answers, and what the mock decided for one request.
 
-Owns: `Reply` (status, headers, body or exception) and `Outcome` (answer, passthrough or
-unmatched). Adapters turn an `Outcome` into the client's own response or error; nothing here
-knows a client.
+Owns: `Reply` (status, headers, body or exception), `Pending` (a reply an async callback is
+still computing) and `Outcome` (answer, passthrough or unmatched). Adapters turn an `Outcome`
+into the client's own response or error; nothing here knows a client.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from http.client import responses as _PHRASES
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, Union
 
@@ -41,6 +41,14 @@ class Reply(NamedTuple):
         return None
 
 
+class Pending(NamedTuple):
+    """An answer still being computed: an `async def` callback's awaitable, and how its result
+    becomes a `Reply`. An async client awaits it on its own loop; a sync one runs it."""
+
+    awaitable: Awaitable[Any]
+    finish: Callable[[Any], Reply]
+
+
 Kind = Literal["answer", "passthrough", "unmatched"]
 
 
@@ -54,8 +62,8 @@ class Route(Protocol):
 class Outcome:
     """What the mock decided for one request; the adapter carries it out and settles it.
 
-    - "answer": `reply` is the route's `Reply`, or a client-native response a custom
-      `get_response` built (passed to the client as is).
+    - "answer": `reply` is the route's `Reply`, a `Pending` one (an async callback's), or a
+      client-native response a custom `get_response` built (passed to the client as is).
     - "passthrough": send for real; `recorded` is False for `add_passthru` prefixes, which
       responses does not record.
     - "unmatched": `diagnosis` says why (kept as data); `message` is its text, rendered when

@@ -246,7 +246,9 @@ class BaseResponse:
 
     # -- matching: does this route take a request, and if not, why? -----------------------
 
-    def refusals(self, request: Any, *, quick: bool = False) -> tuple[Mismatch, ...]:
+    def refusals(
+        self, request: Any, *, quick: bool = False, raising: bool = False
+    ) -> tuple[Mismatch, ...]:
         """Whether this route takes `request`: `()` when it does, else every reason it does not,
         in the order responses checks them (method, URL, then each matcher). Each reason is a
         `Mismatch`: the text responses shows, and the differences the diagnosis lists.
@@ -255,7 +257,10 @@ class BaseResponse:
         `/`-ending route URL. `quick=True` asks only yes or no, as the registry does while it
         looks for a route (once per route and request, so it is kept cheap): it stops at the
         first reason, built-in matchers skip writing theirs, and a refusal is `REFUSED`, whose
-        text is empty. A route class that overrides one of responses' matching hooks
+        text is empty. Otherwise (the reasons a diagnosis shows) a user's own matcher runs only
+        on a route whose method and URL match, as in a lookup, and one that raises gives the
+        reason "matcher ... raised ..." (`raising=True`: the error propagates, as from
+        `matches`). A route class that overrides one of responses' matching hooks
         (`matches`, `_url_matches`, ...) answers through them, with the reason its `matches`
         gives.
         """
@@ -281,7 +286,22 @@ class BaseResponse:
         if not self._url_answers(view):
             found.append(self._url_mismatch(view))
         for matcher in self.match:
-            ok, reason = matcher(request)
+            if found and not getattr(matcher, "explains_lazily", False):
+                continue  # a user's own matcher runs only where the method and URL match
+            if raising:
+                ok, reason = matcher(request)
+            else:
+                try:
+                    ok, reason = matcher(request)
+                except Exception as error:  # a reason for this route, not the request's error
+                    name = getattr(matcher, "__qualname__", type(matcher).__name__)
+                    ok, reason = (
+                        False,
+                        Mismatch(
+                            f"matcher {name} raised {type(error).__name__}: {error}",
+                            subject="custom",
+                        ),
+                    )
             if not ok:
                 found.append(as_mismatch(reason))
         return tuple(found)
@@ -296,7 +316,7 @@ class BaseResponse:
         """
         if self._decides_itself:
             return self._matches_through_hooks(request)
-        reasons = self.refusals(request)
+        reasons = self.refusals(request, raising=True)
         return (False, reasons[0]) if reasons else (True, "")
 
     def _matches_through_hooks(self, request: Any) -> tuple[bool, str]:
