@@ -25,6 +25,10 @@ EXPECTED = {
         "12 200 {'id': 12, 'title': 'Volume 12'}\n4096 404 {'detail': 'no such book'}\n"
     ),
     "api_client.py": "open: ['Login fails']\nfiled: 8\nevery call authorised: True\n",
+    "urllib3_quick_start.py": (
+        "billing is up (HTTP 200)\n"
+        "requests sent: 1, first to https://status.example.test/v1/health?region=eu\n"
+    ),
 }
 
 
