@@ -14,11 +14,11 @@ import importlib
 import io
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
-from typing import Any
+from typing import Any, Final
 
 import pytest
 from tests.behaviour.conftest import client_modules
-from tests.servers import EchoHandler, serving
+from tests.servers import EchoHandler, QuietHandler, serving
 
 import canned
 
@@ -398,3 +398,70 @@ def test_an_async_client_under_trio_is_answered_and_its_unmatched_request_refuse
     answered, refused = trio.run(main)
     assert answered == {"loop": "trio"}
     assert refused.startswith("Connection refused by Responses")
+
+
+# -- header text that is not ASCII -----------------------------------------------------------------
+
+DISPOSITION: Final = "attachment; filename=\"résumé.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf"
+NON_ASCII_HEADERS: Final = (("Content-Disposition", DISPOSITION), ("X-Mood", "★ ok"))
+
+
+class Utf8HeaderHandler(QuietHandler):
+    """A server that sends `NON_ASCII_HEADERS` as UTF-8 bytes, as most frameworks do."""
+
+    def do_GET(self) -> None:  # http.server's naming
+        self.send_response(200)
+        for name, value in NON_ASCII_HEADERS:
+            # send_header writes latin-1: these are the UTF-8 bytes, one character each
+            self.send_header(name, value.encode("utf-8").decode("latin-1"))
+        self.send_header("Content-Length", "1")
+        self.end_headers()
+        self.wfile.write(b"x")
+
+
+def shown(answer: Any) -> list[tuple[Any, ...]]:
+    """The non-ASCII headers of an answer, as httpx decodes them and as their bytes."""
+    names = {name.lower() for name, _ in NON_ASCII_HEADERS}
+    return [
+        (name, answer.headers[name.decode()], raw)
+        for name, raw in answer.headers.raw
+        if name.decode().lower() in names
+    ]
+
+
+def test_a_route_header_that_is_not_ascii_reads_as_from_a_server_sending_it_as_utf8(
+    module: ModuleType, is_async: bool
+) -> None:
+    with serving(Utf8HeaderHandler) as server:
+        from_server = send(module, is_async, "GET", server + "/cv")
+    with canned.RequestsMock() as mock:
+        mock.add(canned.GET, URL, body="x", headers=dict(NON_ASCII_HEADERS))
+        answer = send(module, is_async, "GET", URL)
+    assert answer.headers["Content-Disposition"] == DISPOSITION
+    assert shown(answer) == shown(from_server)
+    assert answer.headers.encoding == from_server.headers.encoding == "utf-8"
+
+
+def test_a_header_value_given_as_utf8_bytes_reaches_httpx_as_those_bytes(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, headers={"Content-Disposition": DISPOSITION.encode("utf-8")})
+    answer = send(module, is_async, "GET", URL)
+    assert dict(answer.headers.raw)[b"Content-Disposition"] == DISPOSITION.encode("utf-8")
+    assert answer.headers["Content-Disposition"] == DISPOSITION
+
+
+def test_a_latin1_header_value_reads_as_given(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, headers={"X-Dessert": "crème brûlée"})
+    answer = send(module, is_async, "GET", URL)
+    assert answer.headers["X-Dessert"] == "crème brûlée"
+
+
+def test_a_header_value_with_a_lone_surrogate_shows_escaped_and_spoils_no_other(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, headers={"X-Broken": "a\udc80b", "X-Mood": "★ ok"})
+    answer = send(module, is_async, "GET", URL)
+    assert (answer.headers["X-Broken"], answer.headers["X-Mood"]) == ("a\\udc80b", "★ ok")

@@ -3,8 +3,9 @@
 Owns: the patches of `HTTPTransport.handle_request` and `AsyncHTTPTransport.handle_async_request`
 (so every `Client`/`AsyncClient`, and SDK transports subclassing them, are intercepted),
 `to_request` (httpx.Request -> view) and the conversions the dispatch path uses (a `Reply` ->
-httpx.Response; the client's own `ConnectError`). Both packages share one API, so one module
-serves both; each is imported only when a mock is first activated, and only if it is installed.
+httpx.Response, its header text as the bytes a server sends; the client's own `ConnectError`).
+Both packages share one API, so one module serves both; each is imported only when a mock is
+first activated, and only if it is installed.
 """
 
 from __future__ import annotations
@@ -35,6 +36,24 @@ def to_request(request: Any) -> Request:
         body if body else None,
         native=request,
     )
+
+
+def on_the_wire(text: str) -> str | bytes:
+    """A header name or value of a route as the bytes a server would send for it.
+
+    httpx encodes text headers as ASCII (a UnicodeEncodeError for "résumé"), and decodes a
+    server's header bytes as ASCII, else UTF-8, else latin-1. Text that is not ASCII is sent as
+    UTF-8, so it reads back as given, exactly as from a server sending UTF-8. A value given as
+    bytes at `add` arrives here as its latin-1 text (what requests, like http.client, shows of a
+    server's bytes); when those bytes are UTF-8 they are sent as given, so httpx reads them as
+    it would from a server sending them.
+    """
+    try:
+        sent = text.encode("latin-1")
+        sent.decode("utf-8")
+    except UnicodeError:  # text, not bytes in disguise
+        return text.encode("utf-8", "backslashreplace")  # a lone surrogate shows as "\\ud800"
+    return sent
 
 
 def _sync_chunks(body: Any) -> Iterator[bytes]:
@@ -166,7 +185,12 @@ class HttpxAdapter:
         body = b"" if request.method == "HEAD" else reply.body  # headers only, as from a server
         common: dict[str, Any] = {
             "status_code": reply.status,
-            "headers": list(reply.headers),
+            "headers": [
+                (name, value)
+                if name.isascii() and value.isascii()  # nearly always: httpx encodes these itself
+                else (on_the_wire(name), on_the_wire(value))
+                for name, value in reply.headers
+            ],
             "request": request,
             "extensions": extensions,
         }

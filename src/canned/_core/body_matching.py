@@ -80,7 +80,7 @@ def json_params_matcher(params: Any, *, strict_match: bool = True) -> MatcherFun
 
     def match(request: Any, explain: bool = True) -> tuple[bool, str]:
         view = _body_view(request)
-        if view.body is None:
+        if view.content is None:
             if expected is None:
                 return MATCHED
             if not explain:
@@ -166,7 +166,7 @@ def urlencoded_params_matcher(
 
     def match(request: Any, explain: bool = True) -> tuple[bool, str]:
         view = _body_view(request)
-        if expected is None and view.body is None:
+        if expected is None and view.content is None:
             return MATCHED
         received = dict(parse_qsl(view.text or "", keep_blank_values=allow_blank))
         if expected is not None:
@@ -191,7 +191,7 @@ def body_matcher(params: str, *, allow_blank: bool = False) -> MatcherFunction:
 
     def match(request: Any, explain: bool = True) -> tuple[bool, str]:
         view = attached_view(request)
-        body = request.body if view is None else view.body
+        body = request.body if view is None else view.content
         if isinstance(body, (bytes, bytearray)):
             received = bytes(body).decode("utf-8", "replace")
         else:
@@ -384,7 +384,7 @@ def multipart_matcher(
     def match(request: Any, explain: bool = True) -> tuple[bool, str]:
         view = attached_view(request)
         headers = request_headers(request, view)
-        body = view.body if request is view else request.body  # as sent: shown in the reason
+        body = view.content if request is view else request.body  # as sent: shown in the reason
         content_type = headers.get("Content-Type", "")
         boundary = re.search(r'boundary="?([^";]+)"?', content_type)
         received = None

@@ -1,8 +1,9 @@
 """The request view: one outgoing request, whatever client sent it, parsed at most once.
 
-Owns: `Request` (method, URL parts, case-insensitive headers, body bytes, the client's native
-object) and `view_of`, which finds the view behind the object that matchers and callbacks receive.
-Must not import an HTTP client; adapters build views with `Request(...)`.
+Owns: `Request` (method, URL parts, case-insensitive headers, the body as sent (`content`, bytes)
+and as requests gives it (`body`), the client's native object) and `view_of`, which finds the view
+behind the object that matchers and callbacks receive. Must not import an HTTP client; adapters
+build views with `Request(...)`.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import json
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from canned._core import urls
 
 VIEW_ATTRIBUTE: Final = "_canned_request"
 NOT_JSON: Final = object()
+# requests gives a form body (`data={...}`) as text, every other body as bytes.
+FORM_TYPE: Final = "application/x-www-form-urlencoded"
 
 
 class Headers(Mapping[str, str]):
@@ -53,11 +57,21 @@ def to_bytes(body: object) -> bytes | None:
     raise TypeError(f"request body must be bytes or str after reading, got {type(body).__name__}")
 
 
+def is_form(content_type: str | None) -> bool:
+    """Whether a Content-Type names a form body (`application/x-www-form-urlencoded`)."""
+    return content_type is not None and content_type.split(";", 1)[0].strip().lower() == FORM_TYPE
+
+
 class Request:
     """One outgoing request as every matcher, route and diagnosis sees it.
 
-    Built once per intercepted call by an adapter. Everything derived (URL parts, query, JSON) is
+    Built once per intercepted call by an adapter, from the bytes the client sends (`body=`, kept
+    as `content`). Everything derived (URL parts, query, JSON, the requests-shaped `body`) is
     parsed on first use and cached, so ten matchers that read the query parse it once.
+
+    A callback written for requests reads this view unchanged when another client sent the
+    request: `method`, `url`, `path_url`, `headers`, `body`, `params` and `req_kwargs` are what
+    requests' `PreparedRequest` (with responses' `params` and `req_kwargs`) holds for the same call.
     """
 
     def __init__(
@@ -77,7 +91,7 @@ class Request:
         self.headers: Final[Mapping[str, str]] = (
             Headers(headers) if headers is None or type(headers) is dict else headers
         )
-        self.body: Final = body
+        self.content: Final = body  # bytes as sent; what matchers read
         self.native: Final = native
         self.req_kwargs: Final = (
             req_kwargs if isinstance(req_kwargs, dict) else dict(req_kwargs or {})
@@ -94,6 +108,26 @@ class Request:
         if native is not None and getattr(native, VIEW_ATTRIBUTE, None) is self:
             return native
         return self
+
+    @cached_property
+    def body(self) -> str | bytes | None:
+        """The body as requests gives it for the same call: a form body (`data={...}`) as text,
+        any other as bytes, None when there is none. Matchers read `content`, always bytes."""
+        content = self.content
+        if content is None or not is_form(self.headers.get("Content-Type")):
+            return content
+        try:
+            return content.decode("utf-8")
+        except UnicodeDecodeError:  # not text: requests would have had bytes too
+            return content
+
+    @cached_property
+    def path_url(self) -> str:
+        """The path and `?query` the request line carries, as requests' `PreparedRequest.path_url`:
+        "/" for an empty path, no fragment."""
+        parts = urlsplit(self.url)
+        path = parts.path or "/"
+        return f"{path}?{parts.query}" if parts.query else path
 
     @cached_property
     def parsed_url(self) -> urls.ParsedURL:
@@ -134,15 +168,16 @@ class Request:
     @cached_property
     def text(self) -> str | None:
         """The body decoded as UTF-8 (gzip-compressed bodies are decompressed first)."""
-        if self.body is None:
+        content = self.content
+        if content is None:
             return None
         try:
-            return self.body.decode("utf-8")
+            return content.decode("utf-8")
         except UnicodeDecodeError:
             import gzip
 
             try:
-                return gzip.decompress(self.body).decode("utf-8")
+                return gzip.decompress(content).decode("utf-8")
             except (OSError, EOFError, UnicodeDecodeError):
                 return None
 
