@@ -29,6 +29,10 @@ EXPECTED = {
         "billing is up (HTTP 200)\n"
         "requests sent: 1, first to https://status.example.test/v1/health?region=eu\n"
     ),
+    "urllib_quick_start.py": (
+        "Lisbon: sunny, 24 °C\n"
+        "requests sent: 1, first to https://weather.example.test/v1/today?city=Lisbon\n"
+    ),
 }
 
 

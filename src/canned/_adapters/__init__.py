@@ -51,13 +51,17 @@ ADAPTERS: Final = (
     Adapter(
         "urllib3",
         "urllib3",
-        ("urllib3.HTTPConnectionPool.urlopen",),  # the seam is the urllib3 adapter's to settle
+        ("urllib3.HTTPConnectionPool.urlopen",),
         "canned._adapters.urllib3:interceptor",
     ),
     Adapter(
         "urllib",
         "http.client",
-        ("http.client.HTTPConnection",),  # the seam is the http.client adapter's to settle
+        (
+            "http.client.HTTPConnection.connect",
+            "http.client.HTTPSConnection.connect",
+            "http.client.HTTPConnection.getresponse",
+        ),
         "canned._adapters.http_client:interceptor",
     ),
 )

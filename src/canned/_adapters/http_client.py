@@ -1,18 +1,430 @@
-"""The http_client adapter (being written): intercepts nothing yet."""
+"""The urllib adapter: `http.client` connections answered as a server would answer them.
+
+Owns: the patches of `HTTPConnection.connect`, `HTTPSConnection.connect` and
+`HTTPConnection.getresponse` (so `urllib.request.urlopen`, however it was imported, every
+`OpenerDirector` and direct `http.client` use are intercepted); `CannedSocket`, the socket a
+connection gets instead of the network while a mock is active, which collects what http.client
+sends and, once a request is complete, parses it into the view (`to_request`) and dispatches it;
+and the conversions the dispatch path uses: a `Reply` served as HTTP/1.1 bytes that the
+connection's own `HTTPResponse` parses (status, headers, `read(n)`, chunks, HEAD);
+`ConnectionRefusedError` when unmatched, raised inside `request()` so that urllib wraps it in
+`URLError`; a passthrough connects for real and sends the bytes collected.
+
+urllib3's connections subclass `HTTPConnection` but connect themselves (they override `connect`),
+so they never get a `CannedSocket`: urllib3 and requests are intercepted by their own adapters.
+A connection opened while a layer above passes a request through (`passing_through()`) is
+connected for real. Imports http.client only.
+"""
 
 from __future__ import annotations
 
-from typing import Final
+import errno
+import http.client
+import io
+import itertools
+import socket
+from collections.abc import AsyncIterable, Iterable, Iterator
+from functools import partial
+from typing import Any, Callable, Final, NamedTuple
+
+from canned._core import activation
+from canned._core.dispatch import dispatch, passing_through
+from canned._core.reply import Reply
+from canned._core.request import Request
+
+CHUNK_SIZE: Final = 65_536
+CRLF: Final = b"\r\n"
+HEAD_END: Final = b"\r\n\r\n"
+LAST_CHUNK: Final = b"0\r\n\r\n"
+NOT_COMPLETE: Final = (
+    "canned: no answer on this connection: the request sent on it is not complete "
+    "(a server would still be waiting for the rest of it)"
+)
+
+Connect = Callable[[http.client.HTTPConnection], None]
+GetResponse = Callable[[http.client.HTTPConnection], http.client.HTTPResponse]
 
 
-class Interceptor:
-    """Installs nothing yet."""
+# -- the request, as a server reads it ----------------------------------------------------------
+
+
+class Received(NamedTuple):
+    """One complete request as it arrived: its exact bytes, and its parts."""
+
+    raw: bytes
+    method: str
+    target: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class RequestReader:
+    """Reads requests from the bytes a connection sends, as a server would: the head up to the
+    blank line, then a body framed by `Content-Length` or chunked transfer encoding."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.start_next()
+
+    def start_next(self) -> None:
+        """Forget the request just read; the buffer keeps what followed it."""
+        self.head: tuple[str, str, dict[str, str]] | None = None
+        self.length = 0  # the body's Content-Length (0 when there is none)
+        self.chunked = False
+        self.body_start = 0
+        self.scan = 0  # where the next chunk-size line starts
+        self.chunks: list[bytes] = []
+
+    def feed(self, data: bytes) -> Received | None:
+        """Take `data`; the request it completes, or None while it is incomplete."""
+        self.buffer += data
+        if self.head is None:
+            end = self.buffer.find(HEAD_END)
+            if end < 0:
+                return None
+            self.head = self._parse_head(bytes(self.buffer[:end]))
+            self.body_start = self.scan = end + len(HEAD_END)
+        end = self._chunked_end() if self.chunked else self._length_end()
+        if end < 0:
+            return None
+        method, target, headers = self.head
+        body = b"".join(self.chunks) if self.chunked else bytes(self.buffer[self.body_start : end])
+        raw = bytes(self.buffer[:end])
+        del self.buffer[:end]  # what follows is the start of the next request
+        self.start_next()
+        return Received(raw, method, target, headers, body)
+
+    def _parse_head(self, head: bytes) -> tuple[str, str, dict[str, str]]:
+        request_line, *lines = head.decode("latin-1").split("\r\n")
+        method, target = request_line.split(" ")[:2]
+        headers: dict[str, str] = {}
+        names: dict[str, str] = {}  # lowered name -> the name as first sent
+        for line in lines:
+            name, _, value = line.partition(":")
+            name, value = name.strip(), value.strip()
+            lowered = name.lower()
+            if lowered in names:  # a repeated header: its values joined, as HTTP allows
+                headers[names[lowered]] += ", " + value
+            else:
+                names[lowered] = name
+                headers[name] = value
+        encoding = headers.get(names.get("transfer-encoding", ""), "")
+        self.chunked = "chunked" in encoding.lower()
+        self.length = int(headers.get(names.get("content-length", ""), "0") or 0)
+        return method, target, headers
+
+    def _length_end(self) -> int:
+        end = self.body_start + self.length
+        return end if len(self.buffer) >= end else -1
+
+    def _chunked_end(self) -> int:
+        buffer = self.buffer
+        while True:
+            line_end = buffer.find(CRLF, self.scan)
+            if line_end < 0:
+                return -1
+            size = int(bytes(buffer[self.scan : line_end]).split(b";")[0], 16)
+            start = line_end + len(CRLF)
+            if size == 0:  # the last chunk, then trailers up to a blank line
+                if buffer[start : start + 2] == CRLF:
+                    return start + 2
+                trailers_end = buffer.find(HEAD_END, start)
+                return trailers_end + len(HEAD_END) if trailers_end >= 0 else -1
+            if len(buffer) < start + size + len(CRLF):
+                return -1
+            self.chunks.append(bytes(buffer[start : start + size]))
+            self.scan = start + size + len(CRLF)
+
+
+def tunnel_target(connection: http.client.HTTPConnection) -> tuple[str, int] | None:
+    """The host and port a proxy tunnel leads to, set by the public `set_tunnel` and kept in
+    http.client's private `_tunnel_host` and `_tunnel_port`: the one place canned reads them."""
+    host: str | None = getattr(connection, "_tunnel_host", None)
+    return (host, connection._tunnel_port) if host else None  # type: ignore[attr-defined]  # see above
+
+
+def request_url(connection: http.client.HTTPConnection, target: str) -> str:
+    """The absolute URL of a request: the target itself when absolute (sent to a proxy), else
+    the connection's scheme, host and port (a tunnel's, through a proxy) and the target."""
+    if not target.startswith("/") and "://" in target:
+        return target
+    scheme = "https" if isinstance(connection, http.client.HTTPSConnection) else "http"
+    host, port = tunnel_target(connection) or (connection.host, connection.port)
+    authority = f"[{host}]" if ":" in host else host
+    if port != connection.default_port:
+        authority += f":{port}"
+    return f"{scheme}://{authority}{target}"
+
+
+def to_request(connection: http.client.HTTPConnection, received: Received) -> Request:
+    """The view of a request as the connection sent it (body de-chunked, as a server reads it)."""
+    return Request(
+        received.method,
+        request_url(connection, received.target),
+        received.headers,  # a dict: the view makes lookups ignore case
+        received.body or None,
+        native=connection,
+    )
+
+
+# -- the answer, as a server sends it -----------------------------------------------------------
+
+
+class Answer(io.RawIOBase):
+    """An answer's bytes, read as from a socket: `makefile()` is what `HTTPResponse` reads.
+
+    The pieces are pulled only as the client reads, so a streamed body is produced chunk by
+    chunk, and a large one is never copied whole."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        super().__init__()
+        self.pieces = pieces
+        self.current = memoryview(b"")
+
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
+        return io.BufferedReader(self)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.current:
+            piece = next(self.pieces, None)
+            if piece is None:
+                return 0
+            self.current = memoryview(piece)
+        size = min(len(buffer), len(self.current))
+        buffer[:size] = self.current[:size]
+        self.current = self.current[size:]
+        return size
+
+
+class NoAnswer(io.RawIOBase):
+    """What a server sends while a request is incomplete: nothing, until the client times out."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        raise socket.timeout(NOT_COMPLETE)
+
+
+def body_pieces(body: Any) -> Iterator[bytes]:
+    """A route's body as bytes pieces: whole, read from a file in blocks, or chunk by chunk."""
+    if isinstance(body, bytes):
+        return iter((body,))
+    if hasattr(body, "read"):
+        return iter(partial(body.read, CHUNK_SIZE), b"")
+    return (chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk) for chunk in body)
+
+
+def chunked(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """`pieces` in HTTP/1.1 chunked transfer encoding (an empty piece would end it: skipped)."""
+    for piece in pieces:
+        if piece:
+            yield b"%x\r\n" % len(piece)
+            yield piece
+            yield CRLF
+    yield LAST_CHUNK
+
+
+def header_bytes(text: str) -> bytes:
+    """A header line as a server sends it: Latin-1, or UTF-8 for what Latin-1 cannot hold."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
+
+
+def answer_pieces(reply: Reply, method: str) -> Iterator[bytes]:
+    """The reply as an HTTP/1.1 server sends it: status line, headers, then the body framed by
+    its Content-Length (added for bytes) or in chunks (iterators and files without one)."""
+    body = reply.body
+    if isinstance(body, AsyncIterable):
+        raise TypeError("urllib cannot read an async iterator body; give bytes or an iterator")
+    headers = list(reply.headers)
+    encoding = reply.header("Transfer-Encoding")
+    is_chunked = encoding is not None and "chunked" in encoding.lower()
+    if isinstance(body, bytes) and not is_chunked:
+        if reply.header("Content-Length") is None:
+            headers.append(("Content-Length", str(len(body))))
+        pieces = iter((body,))
+    elif is_chunked or reply.header("Content-Length") is None:
+        if encoding is None:
+            headers.append(("Transfer-Encoding", "chunked"))
+        pieces = chunked(body_pieces(body))
+    else:  # a stream whose length the route gave: sent as it is
+        pieces = body_pieces(body)
+    status_line = f"HTTP/1.1 {reply.status} {reply.reason or ''}".rstrip()
+    lines = [status_line, *(f"{name}: {value}" for name, value in headers), "", ""]
+    head = CRLF.join(header_bytes(line) for line in lines)
+    if method == "HEAD":  # headers only, as from a server
+        return iter((head,))
+    return itertools.chain((head,), pieces)
+
+
+# -- the socket a connection gets while a mock is active -----------------------------------------
+
+
+class Context(NamedTuple):
+    """What the conversions need for one request: the connection, its socket, the request's
+    exact bytes (sent as they are on a passthrough) and its method."""
+
+    connection: http.client.HTTPConnection
+    socket: CannedSocket
+    raw: bytes
+    method: str
+
+
+class CannedSocket:
+    """A connection's socket while a mock is active: it collects the bytes http.client sends
+    and answers each complete request through the dispatch path, before `request()` returns.
+    A passthrough connects it to the network (`real`), and later passthroughs on the same
+    connection reuse that socket, as a kept-alive connection does."""
+
+    def __init__(self, connection: http.client.HTTPConnection) -> None:
+        self.connection = connection
+        self.reader = RequestReader()
+        self.answer: http.client.HTTPResponse | None = None  # what `getresponse` returns next
+        self.real: socket.socket | None = None
+        self.failed: TypeError | None = None
+
+    def sendall(self, data: Any) -> None:
+        failed, self.failed = self.failed, None
+        if failed is not None and isinstance(data, int):
+            # http.client's `send` takes a TypeError from `sendall` for "send this item by
+            # item", and sends the bytes again one int at a time: the error comes out again.
+            raise failed
+        received = self.reader.feed(data)
+        if received is None:
+            return
+        self.answer = None
+        try:
+            self.answer = answer(self, received)
+        except TypeError as error:
+            self.failed = error
+            raise
+
+    def connected(self) -> socket.socket:
+        """The socket to the network, connected on first use by the connection's own `connect`
+        (the original: the request is passing through, or no mock is left)."""
+        real = self.real
+        if real is None:
+            connection = self.connection
+            connection.connect()
+            real, connection.sock = connection.sock, self  # the stand-in stays
+            self.real = real
+        return real
+
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
+        """Asked for only when `getresponse` has no answer to give: the request is incomplete."""
+        return io.BufferedReader(NoAnswer())
+
+    def close(self) -> None:
+        if self.real is not None:
+            self.real.close()
+
+
+def answer(canned_socket: CannedSocket, received: Received) -> http.client.HTTPResponse | None:
+    """The answer to a complete request: the innermost mock's, through the dispatch path."""
+    connection = canned_socket.connection
+    mock = activation.current()
+    if mock is None:  # the last mock left since this connection opened: canned steps aside
+        connection.sock = canned_socket.connected()
+        connection.sock.sendall(received.raw)
+        return None  # http.client reads the answer from the network itself
+    context = Context(connection, canned_socket, received.raw, received.method)
+    return dispatch(mock, to_request(connection, received), client, context)  # type: ignore[no-any-return]  # response_callback's own return
+
+
+class HttpClientConversions:
+    """http.client's conversions for the dispatch path."""
+
+    def to_native(self, reply: Reply, context: Context) -> http.client.HTTPResponse:
+        """The connection's own `HTTPResponse`, its status and headers read from the reply's
+        bytes and its body left unread, as from a server."""
+        source = Answer(answer_pieces(reply, context.method))
+        response = context.connection.response_class(source, method=context.method)  # type: ignore[arg-type]  # `makefile` is all it reads
+        response.begin()
+        return response
+
+    def adopt(self, response: Any, context: Context) -> Any:
+        return response  # a custom route's own HTTPResponse
+
+    def refused(self, message: str, context: Context) -> BaseException:
+        return ConnectionRefusedError(errno.ECONNREFUSED, message)
+
+    def send(self, context: Context) -> http.client.HTTPResponse:
+        """Connect for real (once per connection) and send the request's bytes as collected;
+        the server's answer is read up to its body."""
+        connection, canned_socket, raw, method = context
+        real = canned_socket.connected()
+        real.sendall(raw)
+        response = connection.response_class(real, method=method)
+        response.begin()
+        return response
+
+
+client: Final = HttpClientConversions()
+
+
+# -- the patches ---------------------------------------------------------------------------------
+
+CONNECTIONS: Final = (http.client.HTTPConnection, http.client.HTTPSConnection)
+
+
+def connecting(original: Connect) -> Connect:
+    """A connection class's `connect` while a mock is active: a `CannedSocket`, unless the
+    request is passing through (or no mock is left), which connects for real."""
+
+    def connect(connection: http.client.HTTPConnection) -> None:
+        if passing_through() or activation.current() is None:
+            original(connection)
+            return
+        connection.sock = CannedSocket(connection)  # a socket's stand-in
+
+    return connect
+
+
+def intercepted_getresponse(connection: http.client.HTTPConnection) -> http.client.HTTPResponse:
+    """`HTTPConnection.getresponse`: the answer the request got, through http.client's own
+    `getresponse` (which keeps the connection's state), else the original's response."""
+    canned_socket = connection.sock
+    if not isinstance(canned_socket, CannedSocket) or canned_socket.answer is None:
+        return interceptor.original_getresponse(connection)
+    response, canned_socket.answer = canned_socket.answer, None
+
+    def answered(*args: Any, **kwargs: Any) -> http.client.HTTPResponse:
+        return response  # already begun: `begin()` again returns at once
+
+    connection.response_class = answered  # type: ignore[assignment]  # for this call only
+    try:
+        return interceptor.original_getresponse(connection)
+    finally:
+        del connection.response_class
+
+
+class HttpClientInterceptor:
+    """Replaces `connect` of `HTTPConnection` and `HTTPSConnection`, and `getresponse`, while
+    any mock is active, and puts the originals back."""
+
+    def __init__(self) -> None:
+        self.originals: dict[type[http.client.HTTPConnection], Connect] = {}
+        self.original_getresponse: GetResponse = http.client.HTTPConnection.getresponse
 
     def install(self) -> None:
-        pass
+        for connection_class in CONNECTIONS:
+            original = connection_class.connect
+            self.originals[connection_class] = original
+            connection_class.connect = connecting(original)  # type: ignore[method-assign,assignment]  # the seam
+        self.original_getresponse = http.client.HTTPConnection.getresponse
+        http.client.HTTPConnection.getresponse = intercepted_getresponse  # type: ignore[method-assign,assignment]  # the seam
 
     def uninstall(self) -> None:
-        pass
+        for connection_class, original in self.originals.items():
+            connection_class.connect = original  # type: ignore[method-assign,assignment]  # the seam
+        self.originals.clear()
+        http.client.HTTPConnection.getresponse = self.original_getresponse  # type: ignore[method-assign,assignment]  # the seam
 
 
-interceptor: Final = Interceptor()
+interceptor: Final = HttpClientInterceptor()

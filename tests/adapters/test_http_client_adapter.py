@@ -1,0 +1,667 @@
+"""The urllib adapter: `urllib.request` and `http.client` answered from canned's registry with
+http.client's own `HTTPResponse`, parsed from the bytes a server would send; errors, redirects
+and passthroughs as urllib and http.client give them, and urllib3 (which subclasses http.client's
+connections) left to its own adapter."""
+
+from __future__ import annotations
+
+import errno
+import http.client
+import io
+import json
+import socket
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.request import urlopen  # imported by name before any mock starts, as slack_sdk does
+
+import pytest
+import requests
+import urllib3
+from slack_sdk import WebClient
+from tests.servers import EchoHandler, QuietHandler, serving
+
+import canned
+from canned import matchers
+
+URL = "https://api.example.test/items"
+ORIGINAL_CONNECT = http.client.HTTPConnection.connect
+ORIGINAL_TLS_CONNECT = http.client.HTTPSConnection.connect
+ORIGINAL_GETRESPONSE = http.client.HTTPConnection.getresponse
+
+
+@pytest.fixture
+def mock() -> Iterator[canned.RequestsMock]:
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
+        yield active
+
+
+@pytest.fixture(scope="module")
+def echo_server() -> Iterator[str]:
+    with serving(EchoHandler) as url:
+        yield url
+
+
+class KeepAliveHandler(QuietHandler):
+    """Answers on a kept-alive HTTP/1.1 connection with the client's port: two answers with the
+    same port came over one connection."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # http.server's naming
+        body = str(self.client_address[1]).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def direct_opener() -> urllib.request.OpenerDirector:
+    """An opener that ignores proxy settings, for requests to the servers on 127.0.0.1."""
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def host_and_port(url: str) -> tuple[str, int]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.hostname or "", parts.port or 80
+
+
+class BytesSocket:
+    """What an `HTTPResponse` reads a server's answer from, over fixed bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def makefile(self, mode: str) -> io.BufferedReader:
+        return io.BufferedReader(io.BytesIO(self.data))
+
+
+# -- urllib.request ---------------------------------------------------------------------------------
+
+
+def test_urlopen_answers_with_http_clients_own_response_as_from_a_server(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, json={"id": 7}, status=201, headers={"X-Trace": "t1"})
+    with urlopen(URL) as answer:
+        assert isinstance(answer, http.client.HTTPResponse)
+        assert (answer.status, answer.reason, answer.url) == (201, "Created", URL)
+        assert answer.headers["Content-Type"] == "application/json"
+        assert answer.headers["X-Trace"] == "t1"
+        assert answer.headers["Content-Length"] == str(len(b'{"id": 7}'))
+        assert json.loads(answer.read()) == {"id": 7}
+
+
+def test_urlopen_imported_before_the_mock_started_is_answered_and_logged() -> None:
+    imported_early = urlopen  # the name taken at import time, as a library keeps it
+
+    @canned.activate
+    def run() -> tuple[bytes, list[tuple[str, str, Any]]]:
+        canned.add(canned.GET, URL, body="early")
+        with imported_early(URL + "?page=2") as answer:
+            body = answer.read()
+            logged = [(c.request.method, c.request.url, c.response) for c in canned.calls]
+            assert logged[0][2] is answer
+        return body, logged
+
+    body, [(method, url, _)] = run()
+    assert (body, method, url) == (b"early", "GET", URL + "?page=2")
+
+
+def test_an_opener_with_its_own_handlers_is_answered_and_its_cookies_kept(
+    mock: canned.RequestsMock,
+) -> None:
+    class Signing(urllib.request.BaseHandler):
+        def https_request(self, request: urllib.request.Request) -> urllib.request.Request:
+            request.add_header("X-signature", "signed")
+            return request
+
+    jar = urllib.request.HTTPCookieProcessor()
+    opener = urllib.request.build_opener(Signing(), jar)
+    mock.add(
+        canned.GET,
+        URL,
+        body="ok",
+        headers={"Set-Cookie": "session=abc; Path=/"},
+        match=[matchers.header_matcher({"X-Signature": "signed"})],
+    )
+    with opener.open(URL) as answer:
+        assert answer.read() == b"ok"
+    assert [(cookie.name, cookie.value) for cookie in jar.cookiejar] == [("session", "abc")]
+
+
+def test_a_bare_opener_director_with_an_https_handler_is_answered(
+    mock: canned.RequestsMock,
+) -> None:
+    opener = urllib.request.OpenerDirector()
+    opener.add_handler(urllib.request.HTTPSHandler())
+    mock.add(canned.GET, URL, body="bare")
+    with opener.open(URL) as answer:
+        assert (answer.status, answer.read()) == (200, b"bare")
+
+
+def test_an_error_status_raises_urllibs_http_error_carrying_the_body(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, status=404, body="no such item")
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urlopen(URL)
+    with raised.value as error:
+        assert (error.code, error.read()) == (404, b"no such item")
+    assert mock.calls[0].response.status == 404
+
+
+def test_a_redirect_is_followed_by_urllibs_own_handler(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, status=302, headers={"Location": "/items/new"})
+    mock.add(canned.GET, URL + "/new", body="moved here")
+    with urlopen(URL) as answer:
+        assert (answer.url, answer.read()) == (URL + "/new", b"moved here")
+    assert [call.request.url for call in mock.calls] == [URL, URL + "/new"]
+
+
+def test_an_unmatched_urlopen_raises_url_error_wrapping_connection_refused_with_the_diagnosis(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL + "/1")
+    with pytest.raises(urllib.error.URLError) as raised:
+        urlopen(URL + "/7")
+    refusal = raised.value.reason
+    assert isinstance(refusal, ConnectionRefusedError)
+    assert refusal.errno == errno.ECONNREFUSED
+    assert "- GET https://api.example.test/items/7" in str(refusal)
+    assert "Closest route: GET https://api.example.test/items/1" in str(refusal)
+    assert mock.calls[0].response is refusal
+
+
+def test_a_json_post_reaches_the_json_and_header_matchers(mock: canned.RequestsMock) -> None:
+    mock.add(
+        canned.POST,
+        URL,
+        status=201,
+        match=[
+            matchers.json_params_matcher({"name": "x"}),
+            matchers.header_matcher({"Content-Type": "application/json"}, strict_match=False),
+        ],
+    )
+    request = urllib.request.Request(
+        URL, data=b'{"name": "x"}', headers={"Content-Type": "application/json"}
+    )
+    with urlopen(request) as answer:
+        assert answer.status == 201
+    sent = mock.calls[0].request
+    assert (sent.method, sent.body, sent.headers["content-length"]) == (
+        "POST",
+        b'{"name": "x"}',
+        "13",
+    )
+
+
+def test_a_form_post_with_a_query_reaches_the_form_and_query_matchers(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(
+        canned.POST,
+        URL,
+        match=[
+            matchers.urlencoded_params_matcher({"a": "1", "b": "two words"}),
+            matchers.query_param_matcher({"page": "2"}),
+        ],
+    )
+    form = urllib.parse.urlencode({"a": "1", "b": "two words"}).encode()
+    with urlopen(URL + "?page=2", data=form) as answer:
+        assert answer.status == 200
+
+
+def test_a_callback_sees_the_request_urllib_sent(mock: canned.RequestsMock) -> None:
+    def callback(request: Any) -> tuple[int, dict[str, str], str]:
+        echoed = f"{request.method} {request.url} {request.body!r} {request.params}"
+        return 200, {"X-Seen": request.headers["User-Agent"]}, echoed
+
+    mock.add_callback(canned.PUT, URL, callback=callback)
+    request = urllib.request.Request(
+        URL + "?v=1", data=b"payload", headers={"Content-Type": "text/plain"}, method="PUT"
+    )
+    with urlopen(request) as answer:
+        assert answer.read() == f"PUT {URL}?v=1 b'payload' {{'v': '1'}}".encode()
+        assert answer.headers["X-Seen"].startswith("Python-urllib/")
+
+
+def test_an_exception_given_as_a_body_comes_out_of_urlopen_as_given(
+    mock: canned.RequestsMock,
+) -> None:
+    failure = LookupError("the service's own failure")
+    mock.add(canned.GET, URL, body=failure)
+    with pytest.raises(LookupError) as raised:
+        urlopen(URL)
+    assert raised.value is failure
+    assert mock.calls[0].response is failure
+
+
+def test_a_type_error_given_as_a_body_is_raised_as_given_and_only_once(
+    mock: canned.RequestsMock,
+) -> None:
+    failure = TypeError("bad type in the service")
+    mock.add(canned.GET, URL, body=failure)
+    mock.add(canned.GET, URL, body="next")
+    connection = http.client.HTTPSConnection("api.example.test")
+    with pytest.raises(TypeError) as raised:
+        connection.request("GET", "/items")
+    assert raised.value is failure
+    connection.close()
+    connection.request("GET", "/items")
+    assert connection.getresponse().read() == b"next"
+    assert len(mock.calls) == 2
+
+
+def test_a_response_callback_gets_the_response_read_up_to_its_body(
+    mock: canned.RequestsMock,
+) -> None:
+    seen: list[tuple[int, str | None]] = []
+
+    def callback(response: http.client.HTTPResponse) -> http.client.HTTPResponse:
+        seen.append((response.status, response.getheader("Content-Length")))
+        return response
+
+    mock.response_callback = callback
+    mock.add(canned.GET, URL, body="12345")
+    with urlopen(URL) as answer:
+        assert answer.read() == b"12345"
+    assert seen == [(200, "5")]
+    assert mock.calls[0].response is answer
+
+
+def test_a_slack_web_client_posts_a_message_answered_by_a_route(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(
+        canned.POST,
+        "https://slack.example.test/api/chat.postMessage",
+        json={"ok": True, "channel": "C1", "ts": "1700000000.000100"},
+        match=[
+            matchers.json_params_matcher({"channel": "C1", "text": "deployed"}),
+            matchers.header_matcher({"Authorization": "Bearer xoxb-test"}, strict_match=False),
+        ],
+    )
+    client = WebClient(token="xoxb-test", base_url="https://slack.example.test/api/")
+    answer = client.chat_postMessage(channel="C1", text="deployed")
+    assert (answer.status_code, answer["ts"]) == (200, "1700000000.000100")
+
+
+# -- http.client used directly ---------------------------------------------------------------------
+
+
+def test_an_http_connection_reads_an_answer_in_pieces(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, "http://api.example.test:8080/data", body=b"0123456789")
+    connection = http.client.HTTPConnection("api.example.test", 8080)
+    connection.request("GET", "/data")
+    answer = connection.getresponse()
+    into = bytearray(4)
+    assert (answer.read(3), answer.readinto(into), bytes(into), answer.read()) == (
+        b"012",
+        4,
+        b"3456",
+        b"789",
+    )
+    assert answer.isclosed()
+    connection.close()
+
+
+def test_one_connection_answers_request_after_request(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body="first")
+    mock.add(canned.GET, URL, body="second")
+    connection = http.client.HTTPSConnection("api.example.test")
+    bodies = []
+    for _ in range(2):
+        connection.request("GET", "/items")
+        bodies.append(connection.getresponse().read())
+    connection.close()
+    assert bodies == [b"first", b"second"]
+
+
+def test_an_answer_that_closes_the_connection_is_read_whole_and_the_next_request_reconnects(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body="last one", headers={"Connection": "close"})
+    mock.add(canned.GET, URL, body="after reconnecting")
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.request("GET", "/items")
+    answer = connection.getresponse()
+    closed = connection.sock is None
+    assert (closed, answer.read()) == (True, b"last one")
+    connection.request("GET", "/items")
+    assert connection.getresponse().read() == b"after reconnecting"
+    connection.close()
+
+
+def test_an_unmatched_request_raises_connection_refused_from_request(
+    mock: canned.RequestsMock,
+) -> None:
+    connection = http.client.HTTPSConnection("api.example.test")
+    with pytest.raises(ConnectionRefusedError, match=r"- DELETE https://api\.example\.test/items"):
+        connection.request("DELETE", "/items")
+    connection.close()
+
+
+def test_an_os_error_given_as_a_body_comes_out_of_request_as_given(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=socket.timeout("read timed out"))
+    connection = http.client.HTTPSConnection("api.example.test")
+    with pytest.raises(socket.timeout, match="read timed out"):
+        connection.request("GET", "/items")
+    connection.close()
+
+
+def test_a_streamed_body_is_served_in_chunks_only_as_the_client_reads(
+    mock: canned.RequestsMock,
+) -> None:
+    pulled: list[bytes] = []
+
+    def chunks() -> Iterator[bytes]:
+        for chunk in (b"data: 1\n\n", b"", b"data: 2\n\n"):
+            pulled.append(chunk)
+            yield chunk
+
+    mock.add(canned.GET, URL, body=chunks())
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.request("GET", "/items")
+    answer = connection.getresponse()
+    assert (answer.getheader("Transfer-Encoding"), pulled) == ("chunked", [])
+    assert (answer.read(4), pulled) == (b"data", [b"data: 1\n\n"])
+    assert answer.read() == b": 1\n\ndata: 2\n\n"
+    connection.close()
+
+
+def test_bytes_the_route_declares_chunked_are_sent_in_chunks(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body=b"whole", headers={"Transfer-Encoding": "chunked"})
+    with urlopen(URL) as answer:
+        assert (answer.chunked, answer.read()) == (True, b"whole")
+
+
+def test_a_file_body_is_streamed_in_chunks_or_as_it_is_with_a_given_length(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=io.BytesIO(b"from a file"))
+    mock.add(canned.GET, URL, body=io.BytesIO(b"sized"), headers={"Content-Length": "5"})
+    with urlopen(URL) as chunked, urlopen(URL) as sized:
+        assert (chunked.chunked, chunked.read()) == (True, b"from a file")
+        assert (sized.chunked, sized.length, sized.read()) == (False, 5, b"sized")
+
+
+def test_a_content_length_the_route_gives_is_sent_once_as_given(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=b"12345", headers={"Content-Length": "5"})
+    with urlopen(URL) as answer:
+        assert (answer.headers.get_all("Content-Length"), answer.read()) == (["5"], b"12345")
+
+
+def test_a_body_shorter_than_its_content_length_ends_in_incomplete_read(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=b"abc", headers={"Content-Length": "10"})
+    with urlopen(URL) as answer, pytest.raises(http.client.IncompleteRead) as raised:
+        answer.read()
+    assert raised.value.partial == b"abc"
+
+
+def test_a_head_request_gets_the_headers_and_no_body(mock: canned.RequestsMock) -> None:
+    mock.add(canned.HEAD, URL, body="twelve bytes")
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.request("HEAD", "/items")
+    answer = connection.getresponse()
+    assert (answer.getheader("Content-Length"), answer.read()) == ("12", b"")
+    connection.request("HEAD", "/items")  # the connection is free again
+    assert connection.getresponse().status == 200
+    connection.close()
+
+
+def test_a_status_without_a_known_reason_comes_with_an_empty_reason(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, status=599)
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urlopen(URL)
+    with raised.value as error:
+        assert (error.code, error.reason) == (599, "")
+
+
+def test_header_values_reach_the_client_as_a_server_sends_them(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, headers={"X-Latin": "café", "X-Mark": "✓"})
+    with urlopen(URL) as answer:
+        assert answer.headers["X-Latin"] == "café"
+        assert answer.headers["X-Mark"].encode("latin-1").decode("utf-8") == "✓"
+
+
+def test_an_async_iterator_body_is_refused_with_a_type_error(mock: canned.RequestsMock) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b"never read"
+
+    body = chunks()
+    mock.add(canned.GET, URL, body=body)
+    with pytest.raises(TypeError, match="urllib cannot read an async iterator body"):
+        urlopen(URL)
+    body.aclose().close()  # never started: nothing to await
+
+
+def test_a_custom_routes_own_http_response_is_returned_as_it_is(
+    mock: canned.RequestsMock,
+) -> None:
+    own = http.client.HTTPResponse(BytesSocket(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nown"))  # type: ignore[arg-type]
+
+    class OwnAnswer(canned.BaseResponse):
+        def get_response(self, request: Any) -> http.client.HTTPResponse:
+            return own
+
+    mock.add(OwnAnswer(canned.GET, URL))
+    with urlopen(URL) as answer:
+        assert answer is own
+        assert answer.read() == b"own"
+
+
+def test_a_request_built_with_putrequest_is_answered_once_its_body_has_arrived(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.POST, URL, body="stored")
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.putrequest("POST", "/items")
+    connection.putheader("Content-Length", "6")
+    connection.putheader("X-Part", "a")
+    connection.putheader("x-part", "b")
+    connection.endheaders()
+    connection.send(b"pay")
+    logged_before_the_end = len(mock.calls)
+    connection.send(b"load")
+    assert (logged_before_the_end, connection.getresponse().read()) == (0, b"stored")
+    sent = mock.calls[0].request
+    assert (sent.body, sent.headers["X-Part"]) == (b"payloa", "a, b")
+    connection.close()
+
+
+def test_a_chunked_upload_is_read_as_a_server_reads_it(mock: canned.RequestsMock) -> None:
+    mock.add(canned.POST, URL, match=[matchers.json_params_matcher({"id": 1})])
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.request("POST", "/items", body=iter([b'{"id"', b": 1}"]))
+    assert connection.getresponse().status == 200
+    sent = mock.calls[0].request
+    assert (sent.headers["Transfer-Encoding"], sent.body) == ("chunked", b'{"id": 1}')
+    connection.close()
+
+
+def test_a_chunked_upload_arriving_in_fragments_with_trailers_is_read_whole(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.POST, URL)
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.putrequest("POST", "/items")
+    connection.putheader("Transfer-Encoding", "chunked")
+    connection.endheaders()
+    for fragment in (b"3", b";ext=1\r\nab", b"c\r\n", b"0\r\nX-Checksum: 1", b"\r\n\r\n"):
+        assert len(mock.calls) == 0
+        connection.send(fragment)
+    assert connection.getresponse().status == 200
+    assert mock.calls[0].request.body == b"abc"
+    connection.close()
+
+
+def test_raw_bytes_sent_on_a_connection_are_read_as_a_server_reads_them(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL)
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.send(b"GET /items HTTP/1.1\r\nHost: api.example.test\r\n")
+    logged_before_the_blank_line = len(mock.calls)
+    connection.send(b"\r\n")
+    connection.close()
+    assert (logged_before_the_blank_line, mock.calls[0].request.url) == (0, URL)
+
+
+def test_getresponse_on_an_incomplete_request_times_out_as_a_waiting_server_would(
+    mock: canned.RequestsMock,
+) -> None:
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.putrequest("POST", "/items")
+    connection.putheader("Content-Length", "10")
+    connection.endheaders(b"short")
+    with pytest.raises(socket.timeout, match="the request sent on it is not complete"):
+        connection.getresponse()
+    connection.close()
+    assert len(mock.calls) == 0
+
+
+@pytest.mark.parametrize(
+    ("connection", "target", "url"),
+    [
+        (http.client.HTTPConnection("::1", 8080), "/x", "http://[::1]:8080/x"),
+        (http.client.HTTPSConnection("api.example.test", 443), "/x", "https://api.example.test/x"),
+        (http.client.HTTPConnection("proxy.test", 3128), "http://a.test/x", "http://a.test/x"),
+    ],
+    ids=["ipv6-and-port", "default-port", "absolute-target-for-a-proxy"],
+)
+def test_the_url_is_built_as_a_server_reads_it(
+    mock: canned.RequestsMock, connection: http.client.HTTPConnection, target: str, url: str
+) -> None:
+    mock.add(canned.GET, url)
+    connection.request("GET", target)
+    assert connection.getresponse().status == 200
+    assert mock.calls[0].request.url == url
+    connection.close()
+
+
+def test_a_tunnel_through_a_proxy_is_matched_by_the_host_it_leads_to(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, "https://api.example.test:8443/x", body="tunnelled")
+    connection = http.client.HTTPSConnection("proxy.test", 3128)
+    connection.set_tunnel("api.example.test", 8443)
+    connection.request("GET", "/x")
+    assert connection.getresponse().read() == b"tunnelled"
+    connection.close()
+
+
+# -- passthrough and the layers above ------------------------------------------------------------
+
+
+def test_an_add_passthru_prefix_reaches_a_real_server_unrecorded(
+    mock: canned.RequestsMock, echo_server: str
+) -> None:
+    mock.add_passthru(echo_server)
+    with direct_opener().open(echo_server + "/hello") as answer:
+        assert (answer.status, answer.read()) == (200, b"GET /hello")
+    assert len(mock.calls) == 0
+
+
+def test_a_passthrough_route_sends_the_body_and_logs_the_servers_response(
+    mock: canned.RequestsMock, echo_server: str
+) -> None:
+    mock.add(canned.PassthroughResponse(canned.POST, echo_server + "/echo"))
+    with direct_opener().open(echo_server + "/echo", data=b"sent for real") as answer:
+        assert answer.read() == b"sent for real"
+        assert mock.calls[0].response is answer
+
+
+def test_a_chunked_upload_passes_through_as_it_was_sent(
+    mock: canned.RequestsMock, echo_server: str
+) -> None:
+    mock.add_passthru(echo_server)
+    connection = http.client.HTTPConnection(*host_and_port(echo_server))
+    connection.request("POST", "/", body=iter([b"in ", b"chunks"]))
+    assert connection.getresponse().read() == b"in chunks"
+    connection.close()
+
+
+def test_an_https_passthrough_really_connects_and_speaks_tls(
+    mock: canned.RequestsMock, echo_server: str
+) -> None:
+    host, port = host_and_port(echo_server)
+    mock.add_passthru(f"https://{host}:{port}")
+    connection = http.client.HTTPSConnection(
+        host, port, timeout=10, context=ssl.create_default_context()
+    )
+    with pytest.raises(ssl.SSLError):  # the echo server speaks plain HTTP: TLS fails for real
+        connection.request("GET", "/")
+    connection.close()
+
+
+def test_passthroughs_on_one_connection_reuse_its_real_socket(
+    mock: canned.RequestsMock,
+) -> None:
+    with serving(KeepAliveHandler) as url:
+        mock.add_passthru(url)
+        mock.add(canned.GET, url + "/canned", body="canned")
+        connection = http.client.HTTPConnection(*host_and_port(url))
+        answers = []
+        for path in ("/a", "/canned", "/b"):
+            connection.request("GET", path)
+            answers.append(connection.getresponse().read())
+        connection.close()
+    first_port, canned_answer, second_port = answers
+    assert (canned_answer, first_port) == (b"canned", second_port)
+
+
+def test_a_connection_opened_inside_a_mock_goes_to_the_network_after_it_stops(
+    echo_server: str,
+) -> None:
+    connection = http.client.HTTPConnection(*host_and_port(echo_server))
+    with canned.RequestsMock():
+        connection.connect()
+    connection.request("GET", "/after")
+    assert connection.getresponse().read() == b"GET /after"
+    connection.close()
+
+
+def test_requests_passthrough_to_a_real_server_still_works(
+    mock: canned.RequestsMock, echo_server: str
+) -> None:
+    mock.add_passthru(echo_server)
+    with requests.Session() as session:
+        session.trust_env = False
+        assert session.get(echo_server + "/via-requests").text == "GET /via-requests"
+
+
+def test_urllib3_connections_are_left_to_urllib3(
+    mock: canned.RequestsMock, echo_server: str
+) -> None:
+    connection = urllib3.connection.HTTPConnection(*host_and_port(echo_server))
+    connection.request("GET", "/via-urllib3")
+    answer = connection.getresponse()
+    connection.close()
+    assert answer.data == b"GET /via-urllib3"
+    assert len(mock.calls) == 0
+
+
+def test_the_seams_are_patched_only_while_a_mock_is_active() -> None:
+    def seams() -> tuple[Any, Any, Any]:
+        return (
+            http.client.HTTPConnection.connect,
+            http.client.HTTPSConnection.connect,
+            http.client.HTTPConnection.getresponse,
+        )
+
+    with canned.RequestsMock():
+        during = seams()
+    assert all(patched is not original for patched, original in zip(during, seams()))
+    assert seams() == (ORIGINAL_CONNECT, ORIGINAL_TLS_CONNECT, ORIGINAL_GETRESPONSE)
