@@ -29,6 +29,9 @@ EXPECTED = {
         "billing is up (HTTP 200)\n"
         "requests sent: 1, first to https://status.example.test/v1/health?region=eu\n"
     ),
+    "aiohttp_quick_start.py": (
+        "created task 42\nrequests sent: 1, first to https://tasks.example.test/v1/tasks\n"
+    ),
     "urllib_quick_start.py": (
         "Lisbon: sunny, 24 °C\n"
         "requests sent: 1, first to https://weather.example.test/v1/today?city=Lisbon\n"

@@ -45,7 +45,7 @@ ADAPTERS: Final = (
     Adapter(
         "aiohttp",
         "aiohttp",
-        ("aiohttp.ClientSession._request",),  # the seam is the aiohttp adapter's to settle
+        ("aiohttp.BaseConnector.connect", "aiohttp.ClientRequest.send"),
         "canned._adapters.aiohttp:interceptor",
     ),
     Adapter(

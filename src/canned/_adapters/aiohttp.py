@@ -1,18 +1,368 @@
-"""The aiohttp adapter (being written): intercepts nothing yet."""
+"""The aiohttp adapter: canned is the server at the end of aiohttp's own connection.
+
+Owns: the patches of `aiohttp.BaseConnector.connect` and `aiohttp.ClientRequest.send`, the
+in-memory connection they share (`CannedConnection`: a transport that keeps the bytes aiohttp
+writes, and aiohttp's own `ResponseHandler` as its protocol), `to_request` (the request as
+written -> view) and the conversions the dispatch path uses (a `Reply` -> HTTP/1.1 bytes fed to
+aiohttp's own response parser; the `ClientConnectorError` of a refused connection; the real
+connection for a passthrough). Everything above the connection (cookies, redirects, `base_url`,
+`raise_for_status`, auth, default headers, trace configs, middlewares) stays aiohttp's own code.
+aiohttp is imported only when a mock is first activated, and only if it is installed.
+"""
 
 from __future__ import annotations
 
-from typing import Final
+import asyncio
+import errno
+import functools
+import importlib
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from types import ModuleType
+from typing import Any, Callable, Final
+
+from canned._core import activation
+from canned._core.dispatch import dispatch_async
+from canned._core.reply import Reply
+from canned._core.request import Request
+
+CHUNK_SIZE: Final = 65_536
+NO_BODY_STATUSES: Final = frozenset({204, 304})
+# What the conversions need for one request: the ClientRequest and the in-memory connection it
+# was written to (which keeps the ClientResponse aiohttp's own `send` made for it).
+Context = tuple[Any, Any]
 
 
-class Interceptor:
-    """Installs nothing yet."""
+class CannedTransport(asyncio.Transport):
+    """The socket's place: keeps what aiohttp writes, tells its protocol when closed, and
+    holds a streamed body back while aiohttp's read buffer is full (its flow control)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
+        self.loop = loop
+        self.written = bytearray()
+        self.protocol: Any = None
+        self.closing = False
+        self.readable = asyncio.Event()  # cleared while aiohttp has paused reading
+        self.readable.set()
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.written += data
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def close(self) -> None:
+        if not self.closing:
+            self.closing = True
+            self.readable.set()  # a body waiting to go on sees the end
+            self.loop.call_soon(self.protocol.connection_lost, None)
+
+    def abort(self) -> None:  # what aiohttp's `ResponseHandler.abort` calls
+        self.close()
+
+    def pause_reading(self) -> None:
+        self.readable.clear()
+
+    def resume_reading(self) -> None:
+        self.readable.set()
+
+    def get_write_buffer_size(self) -> int:  # aiohttp 3.14's upload tracker asks
+        return 0
+
+    def request_bytes(self) -> tuple[bytes, bytes]:
+        """The request head (status line and headers) and its body, as written."""
+        head, _, body = bytes(self.written).partition(b"\r\n\r\n")
+        return head, body
+
+
+def dechunked(body: bytes) -> bytes:
+    """A body sent with `Transfer-Encoding: chunked`, without its chunk framing."""
+    data, at = bytearray(), 0
+    while True:
+        line_end = body.index(b"\r\n", at)
+        size = int(body[at:line_end].split(b";")[0], 16)
+        if size == 0:
+            return bytes(data)
+        data += body[line_end + 2 : line_end + 2 + size]
+        at = line_end + 2 + size + 2  # the CRLF after each chunk
+
+
+def to_request(request: Any, transport: CannedTransport) -> Request:
+    """The view of a `ClientRequest` written to `transport`: its headers as sent (with the
+    session's defaults, cookies, auth and the Content-Type/Length aiohttp adds) and the body
+    bytes aiohttp wrote for `json=`, `data=` (form-encoded, bytes, str, a file or a stream)."""
+    headers = request.headers
+    _, body = transport.request_bytes()
+    if "chunked" in headers.get("Transfer-Encoding", "").lower():
+        body = dechunked(body)
+    return Request(request.method, str(request.url), headers, body or None, native=request)
+
+
+def continue_awaited(request: Any) -> Any:
+    """The future a `ClientRequest` sent with `Expect: 100-continue` awaits before it writes
+    its body (None for any other request). aiohttp keeps it private (`_continue`): this is the
+    one place canned reads it."""
+    return getattr(request, "_continue", None)
+
+
+def chunked(data: bytes) -> bytes:
+    """One chunk of a `Transfer-Encoding: chunked` body (b"" is the last one)."""
+    return b"%x\r\n%s\r\n" % (len(data), data)
+
+
+def as_bytes(chunk: Any) -> bytes:
+    return chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+
+
+def _sync_chunks(body: Any) -> Iterator[bytes]:
+    if hasattr(body, "read"):
+        while chunk := body.read(CHUNK_SIZE):
+            yield as_bytes(chunk)
+        return
+    for chunk in body:
+        yield as_bytes(chunk)
+
+
+async def _chunks(body: Any) -> AsyncIterator[bytes]:
+    if isinstance(body, AsyncIterable):
+        async for chunk in body:
+            yield as_bytes(chunk)
+        return
+    for chunk in _sync_chunks(body):
+        yield chunk
+
+
+async def feed(protocol: Any, transport: CannedTransport, body: Any, is_chunked: bool) -> None:
+    """Stream `body` into the response parser one chunk at a time, as a socket would: a reader
+    waiting for data takes each chunk before the next comes (its wake-up is scheduled first),
+    and while aiohttp's buffer is full the body waits. A body that fails midway is a connection
+    lost mid-body; a response closed before the end stops it."""
+    try:
+        async for chunk in _chunks(body):
+            await transport.readable.wait()
+            if transport.is_closing():
+                return
+            if chunk:
+                protocol.data_received(chunked(chunk) if is_chunked else chunk)
+            await asyncio.sleep(0)  # one turn of the loop: the waiting reader takes this chunk
+    except Exception as error:
+        protocol.connection_lost(error)
+        return
+    if is_chunked and not transport.is_closing():
+        protocol.data_received(chunked(b""))  # the last chunk
+
+
+def response_head(reply: Reply, headers: list[tuple[str, str]]) -> bytes:
+    lines = [f"HTTP/1.1 {reply.status} {reply.reason or ''}"]
+    lines.extend(f"{name}: {value}" for name, value in headers)
+    # aiohttp decodes a server's header bytes as UTF-8: text headers are sent so
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "backslashreplace")
+
+
+def serve(reply: Reply, method: str, conn: Any) -> Any:
+    """Feed `reply` to the parser of `conn` as a server's HTTP/1.1 answer (bytes at once, chunks
+    one by one as given); the ClientResponse that will read it."""
+    headers = list(reply.headers)
+    body = reply.body
+    has_length = reply.header("Content-Length") is not None
+    is_chunked = "chunked" in (reply.header("Transfer-Encoding") or "").lower()
+    if reply.status in NO_BODY_STATUSES or reply.status < 200:
+        body = b""  # no body, and no length: a server sends neither
+    elif not (has_length or is_chunked):
+        if isinstance(body, bytes):
+            headers.append(("Content-Length", str(len(body))))
+        else:
+            headers.append(("Transfer-Encoding", "chunked"))
+            is_chunked = True
+    if method == "HEAD":
+        body = b""  # the headers a GET would have, without the body
+    protocol = conn.canned_protocol
+    protocol.data_received(response_head(reply, headers))
+    if isinstance(body, bytes):
+        if body:
+            protocol.data_received(chunked(body) if is_chunked else body)
+        if is_chunked:
+            protocol.data_received(chunked(b""))
+    else:
+        conn.feeding = asyncio.get_running_loop().create_task(
+            feed(protocol, conn.canned_transport, body, is_chunked)
+        )
+    return conn.response
+
+
+class AiohttpAdapter:
+    """The interceptor and the dispatch path's conversions for aiohttp."""
+
+    def __init__(self) -> None:
+        self.module: ModuleType | None = None
+        self.is_missing = False
+        self.is_installed = False
+        self.connect_original: Any = None  # kept after uninstalling: a call on its way uses it
+        self.send_original: Any = None
+        self.connection_class: Any = None
+        self.connect: Any = None
+        self.send_patched: Any = None
+
+    def _import(self) -> ModuleType | None:
+        """aiohttp, imported on first activation; None (remembered) if not installed."""
+        if self.module is None and not self.is_missing:
+            try:
+                self.module = importlib.import_module("aiohttp")
+            except ImportError:
+                self.is_missing = True
+        return self.module
 
     def install(self) -> None:
-        pass
+        module = self.module or self._import()
+        if module is None:
+            return
+        if self.connection_class is None:
+            self.connection_class = _connection_class()
+            self.connect, self.send_patched = self._patches()  # made once, installed each time
+        self.connect_original = module.BaseConnector.connect
+        self.send_original = module.ClientRequest.send
+        module.BaseConnector.connect = self.connect
+        module.ClientRequest.send = self.send_patched
+        self.is_installed = True
 
     def uninstall(self) -> None:
-        pass
+        module = self.module
+        if module is None or not self.is_installed:
+            return
+        module.BaseConnector.connect = self.connect_original
+        module.ClientRequest.send = self.send_original
+        self.is_installed = False
+
+    def _patches(self) -> tuple[Any, Any]:
+        """The intercepting `BaseConnector.connect` and `ClientRequest.send`."""
+        adapter = self
+
+        async def connect(connector: Any, req: Any, traces: Any, timeout: Any) -> Any:
+            """While a mock is active, no socket: aiohttp writes the request to an in-memory
+            connection, and the mock answers it there (an unmatched request is refused here,
+            where aiohttp refuses one, so the session never retries it)."""
+            mock = activation.current()
+            if mock is None:  # the last mock left while this call was on its way
+                return await adapter.connect_original(connector, req, traces, timeout)
+            conn = adapter.connection_class(connector, req, traces, timeout)
+            waiting = continue_awaited(req)
+            if waiting is not None and not waiting.done():
+                waiting.set_result(True)  # canned, the server, says "100 Continue" at once
+            try:
+                conn.response = await adapter.send_original(req, conn)
+                await req.close()  # the body is written in a task of its own: wait for all of it
+                view = to_request(req, conn.canned_transport)
+                await dispatch_async(mock, view, adapter, (req, conn))
+            except BaseException:
+                conn.close()
+                raise
+            return conn
+
+        async def send(req: Any, conn: Any) -> Any:
+            """On canned's connection the request is written already: the answer is delivered
+            now that the session has set up its parser."""
+            if isinstance(conn, adapter.connection_class):
+                return conn.deliver()
+            return await adapter.send_original(req, conn)  # a real connection
+
+        return connect, send
+
+    # -- conversions (the dispatch path's `AsyncClient`) -------------------------------------
+
+    def to_native(self, reply: Reply, context: Context) -> Any:
+        """The ClientResponse aiohttp made, which will read `reply` through aiohttp's parser."""
+        req, conn = context
+        conn.deliver = functools.partial(serve, reply, req.method, conn)
+        return conn.response
+
+    def adopt(self, response: Any, context: Context) -> Any:
+        context[1].deliver = lambda: response  # a custom route's own aiohttp response
+        return response
+
+    def refused(self, message: str, context: Context) -> BaseException:
+        """What aiohttp raises for a refused connection, its OS error carrying `message`."""
+        assert self.module is not None  # installed before any request reaches here
+        req = context[0]
+        refusal = ConnectionRefusedError(errno.ECONNREFUSED, message)
+        return self.module.ClientConnectorError(req.connection_key, refusal)  # type: ignore[no-any-return]  # aiohttp's own
+
+    def send(self, context: Context) -> Any:
+        raise NotImplementedError("aiohttp sends only from a coroutine: see send_async")
+
+    async def send_async(self, context: Context) -> Any:
+        """Send for real: a real connection from the connector (its TLS, proxy, resolver and
+        pool) takes the request bytes aiohttp wrote, and the session reads the answer from it."""
+        req, conn = context
+        real = await self.connect_original(conn.connector, req, conn.traces, conn.timeout)
+        conn.use(real)
+        return conn.response
 
 
-interceptor: Final = Interceptor()
+def _connection_class() -> type:
+    """canned's in-memory `Connection`, on aiohttp's own classes (imported once aiohttp is)."""
+    from aiohttp.client_proto import ResponseHandler
+    from aiohttp.connector import Connection
+
+    class CannedProtocol(ResponseHandler):
+        """aiohttp's response reader, never pooled: one request per in-memory connection."""
+
+        @property
+        def should_close(self) -> bool:
+            return True
+
+    class CannedConnection(Connection):
+        """A connection to canned, or, once `use` is called, to the real server."""
+
+        def __init__(self, connector: Any, req: Any, traces: Any, timeout: Any) -> None:
+            loop = asyncio.get_running_loop()
+            self.canned_transport = CannedTransport(loop)
+            self.canned_protocol = CannedProtocol(loop)
+            self.canned_transport.protocol = self.canned_protocol
+            self.canned_protocol.connection_made(self.canned_transport)
+            super().__init__(connector, req.connection_key, self.canned_protocol, loop)
+            self.connector, self.traces, self.timeout = connector, traces, timeout
+            self.real: Any = None
+            self.response: Any = None  # the ClientResponse aiohttp's `send` made
+            self.deliver: Callable[[], Any] | None = None  # set by the conversions
+            self.feeding: Any = None  # the task streaming a body given as chunks
+
+        def use(self, real: Any) -> None:
+            """Pass through: from now on this is `real`, the session's settings included, and the
+            request goes there when aiohttp sends it."""
+            self.real = real
+            self.deliver = self.send_to_real
+
+        def send_to_real(self) -> Any:
+            """The request, as aiohttp wrote it, to the real server; the response that reads
+            the real answer."""
+            head, body = self.canned_transport.request_bytes()
+            self.real.transport.write(head + b"\r\n\r\n" + body)
+            self.real.protocol.start_timeout()  # the session's sock_read, as after a send
+            return self.response
+
+        @property
+        def protocol(self) -> Any:
+            return self.real.protocol if self.real is not None else super().protocol
+
+        @property
+        def transport(self) -> Any:
+            return self.real.transport if self.real is not None else super().transport
+
+        @property
+        def closed(self) -> bool:
+            return self.real.closed if self.real is not None else super().closed
+
+        def release(self) -> None:
+            if self.real is not None:
+                self.real.release()
+            super().release()
+
+        def close(self) -> None:
+            if self.real is not None:
+                self.real.close()
+            super().close()
+
+    return CannedConnection
+
+
+interceptor: Final = AiohttpAdapter()
