@@ -561,16 +561,28 @@ def test_an_exception_body_is_raised_as_given(mock: canned.RequestsMock) -> None
     assert mock.calls[0].response is failure
 
 
-def test_a_timeout_body_is_the_timeout_aiohttp_raises_while_connecting_caused_by_it(
+def test_a_timeout_body_is_raised_as_given_where_the_answer_is_read(
     mock: canned.RequestsMock,
 ) -> None:
-    failure = asyncio.TimeoutError()
+    failure = aiohttp.ServerTimeoutError("Timeout on reading data from socket")
     mock.add(canned.GET, URL, body=failure)
 
-    with pytest.raises(asyncio.TimeoutError) as raised:
+    with pytest.raises(aiohttp.ServerTimeoutError) as raised:
         run(lambda s: s.get(URL))
-    assert isinstance(raised.value, aiohttp.ServerTimeoutError)
+    assert raised.value is failure  # not turned into a connect timeout: it came after connecting
+    assert mock.calls[0].response is failure
+
+
+def test_an_os_error_body_is_raised_as_the_session_raises_one_from_a_connection(
+    mock: canned.RequestsMock,
+) -> None:
+    failure = ConnectionResetError(104, "Connection reset by peer")
+    mock.add(canned.POST, URL, body=failure)
+
+    with pytest.raises(aiohttp.ClientOSError) as raised:
+        run(lambda s: s.post(URL, data=b"x"))
     assert raised.value.__cause__ is failure
+    assert (raised.value.errno, raised.value.strerror) == (104, "Connection reset by peer")
 
 
 # -- passthrough ----------------------------------------------------------------------------------

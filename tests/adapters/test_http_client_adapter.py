@@ -247,8 +247,9 @@ def test_a_type_error_given_as_a_body_is_raised_as_given_and_only_once(
     mock.add(canned.GET, URL, body=failure)
     mock.add(canned.GET, URL, body="next")
     connection = http.client.HTTPSConnection("api.example.test")
+    connection.request("GET", "/items")  # sent whole: the answer is what fails
     with pytest.raises(TypeError) as raised:
-        connection.request("GET", "/items")
+        connection.getresponse()
     assert raised.value is failure
     connection.close()
     connection.request("GET", "/items")
@@ -345,14 +346,25 @@ def test_an_unmatched_request_raises_connection_refused_from_request(
     connection.close()
 
 
-def test_an_os_error_given_as_a_body_comes_out_of_request_as_given(
+def test_an_os_error_given_as_a_body_comes_out_of_getresponse_as_given(
     mock: canned.RequestsMock,
 ) -> None:
     mock.add(canned.GET, URL, body=socket.timeout("read timed out"))
     connection = http.client.HTTPSConnection("api.example.test")
+    connection.request("GET", "/items")
     with pytest.raises(socket.timeout, match="read timed out"):
-        connection.request("GET", "/items")
+        connection.getresponse()  # where a server that never answers times out
     connection.close()
+
+
+def test_an_os_error_given_as_a_body_comes_out_of_urlopen_unwrapped(
+    mock: canned.RequestsMock,
+) -> None:
+    failure = socket.timeout("read timed out")
+    mock.add(canned.GET, URL, body=failure)
+    with pytest.raises(socket.timeout) as raised:
+        urlopen(URL)  # urlopen wraps only what fails while the request is sent
+    assert raised.value is failure
 
 
 def test_a_streamed_body_is_served_in_chunks_only_as_the_client_reads(

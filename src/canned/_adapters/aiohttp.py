@@ -152,6 +152,11 @@ async def feed(protocol: Any, transport: CannedTransport, body: Any, is_chunked:
         protocol.data_received(chunked(b""))  # the last chunk
 
 
+def raise_error(error: BaseException) -> Any:
+    """What `send` does when the answer is an error: raise it."""
+    raise error
+
+
 def response_head(reply: Reply, headers: list[tuple[str, str]]) -> bytes:
     lines = [f"HTTP/1.1 {reply.status} {reply.reason or ''}"]
     lines.extend(f"{name}: {value}" for name, value in headers)
@@ -253,7 +258,12 @@ class AiohttpAdapter:
                 await req.close()  # the body is written in a task of its own: wait for all of it
                 view = to_request(req, conn.canned_transport)
                 await dispatch_async(mock, view, adapter, (req, conn))
-            except BaseException:
+            except BaseException as error:
+                if error is not conn.connection_error:
+                    # the answer is an error (a body or a callback's): raised by `send`, as a
+                    # server's failure is, and so by the session as it raises one
+                    conn.deliver = functools.partial(raise_error, error)
+                    return conn
                 conn.close()
                 raise
             return conn
@@ -282,18 +292,24 @@ class AiohttpAdapter:
     def refused(self, message: str, context: Context) -> BaseException:
         """What aiohttp raises for a refused connection, its OS error carrying `message`."""
         assert self.module is not None  # installed before any request reaches here
-        req = context[0]
+        req, conn = context
         refusal = ConnectionRefusedError(errno.ECONNREFUSED, message)
-        return self.module.ClientConnectorError(req.connection_key, refusal)  # type: ignore[no-any-return]  # aiohttp's own
+        conn.connection_error = self.module.ClientConnectorError(req.connection_key, refusal)
+        return conn.connection_error  # type: ignore[no-any-return]  # aiohttp's own
 
     def send(self, context: Context) -> Any:
         raise NotImplementedError("aiohttp sends only from a coroutine: see send_async")
 
     async def send_async(self, context: Context) -> Any:
         """Send for real: a real connection from the connector (its TLS, proxy, resolver and
-        pool) takes the request bytes aiohttp wrote, and the session reads the answer from it."""
+        pool) takes the request bytes aiohttp wrote, and the session reads the answer from it.
+        Failing to connect fails where aiohttp fails it, in `connect`."""
         req, conn = context
-        real = await self.connect_original(conn.connector, req, conn.traces, conn.timeout)
+        try:
+            real = await self.connect_original(conn.connector, req, conn.traces, conn.timeout)
+        except BaseException as error:
+            conn.connection_error = error
+            raise
         conn.use(real)
         return conn.response
 
@@ -324,6 +340,9 @@ def _connection_class() -> type:
             self.real: Any = None
             self.response: Any = None  # the ClientResponse aiohttp's `send` made
             self.deliver: Callable[[], Any] | None = None  # set by the conversions
+            # an error of the connection itself (refused; a passthrough's failed connect),
+            # raised from `connect`, where aiohttp raises one
+            self.connection_error: BaseException | None = None
             self.feeding: Any = None  # the task streaming a body given as chunks
 
         def use(self, real: Any) -> None:

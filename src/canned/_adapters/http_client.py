@@ -286,23 +286,25 @@ class CannedSocket:
         self.connection = connection
         self.reader = RequestReader()
         self.answer: http.client.HTTPResponse | None = None  # what `getresponse` returns next
+        self.answer_error: BaseException | None = None  # or what it raises
         self.real: socket.socket | None = None
-        self.failed: TypeError | None = None
+        # an error of the connection itself (refused; a passthrough's real send): `request`
+        # raises it, where the connection is made, and urlopen wraps it in a URLError
+        self.connection_error: BaseException | None = None
 
     def sendall(self, data: Any) -> None:
-        failed, self.failed = self.failed, None
-        if failed is not None and isinstance(data, int):
-            # http.client's `send` takes a TypeError from `sendall` for "send this item by
-            # item", and sends the bytes again one int at a time: the error comes out again.
-            raise failed
         received = self.reader.feed(data)
         if received is None:
             return
-        self.answer = None
+        self.answer = self.answer_error = self.connection_error = None
         try:
             self.answer = answer(self, received)
-        except TypeError as error:
-            self.failed = error
+        except BaseException as error:
+            if error is not self.connection_error:
+                # the answer is an error (a body or a callback's): raised when the client
+                # reads the answer, as a server's failure is, and by urlopen as it is
+                self.answer_error = error
+                return
             raise
 
     def connected(self) -> socket.socket:
@@ -352,16 +354,23 @@ class HttpClientConversions:
         return response  # a custom route's own HTTPResponse
 
     def refused(self, message: str, context: Context) -> BaseException:
-        return ConnectionRefusedError(errno.ECONNREFUSED, message)
+        error = context.socket.connection_error = ConnectionRefusedError(
+            errno.ECONNREFUSED, message
+        )
+        return error
 
     def send(self, context: Context) -> http.client.HTTPResponse:
         """Connect for real (once per connection) and send the request's bytes as collected;
         the server's answer is read up to its body."""
         connection, canned_socket, raw, method = context
-        real = canned_socket.connected()
-        real.sendall(raw)
-        response = connection.response_class(real, method=method)
-        response.begin()
+        try:
+            real = canned_socket.connected()
+            real.sendall(raw)
+            response = connection.response_class(real, method=method)
+            response.begin()
+        except BaseException as error:
+            canned_socket.connection_error = error
+            raise
         return response
 
 
@@ -390,6 +399,9 @@ def intercepted_getresponse(connection: http.client.HTTPConnection) -> http.clie
     """`HTTPConnection.getresponse`: the answer the request got, through http.client's own
     `getresponse` (which keeps the connection's state), else the original's response."""
     canned_socket = connection.sock
+    if isinstance(canned_socket, CannedSocket) and canned_socket.answer_error is not None:
+        error, canned_socket.answer_error = canned_socket.answer_error, None
+        raise error
     if not isinstance(canned_socket, CannedSocket) or canned_socket.answer is None:
         return interceptor.original_getresponse(connection)
     response, canned_socket.answer = canned_socket.answer, None

@@ -46,9 +46,11 @@ OnUnmatched = Union[Literal["raise", "warn"], Callable[[Any], Optional[BaseRespo
 logger: Final = logging.getLogger("canned")
 
 
-def attach_request(error: BaseException, native: Any) -> None:
+def attach_request(error: BaseException, request: Request) -> None:
     """Give a raised exception the request it answers, unless it has one (responses sets it on
-    some exceptions only; canned on every one it raises)."""
+    some exceptions only; canned on every one it raises): the client's own request object, or
+    canned's view of it for a client that has none (urllib3)."""
+    native = request.native if request.native is not None else request
     try:
         current = getattr(error, "request", None)
     except RuntimeError:  # httpx errors raise until their request is set
@@ -392,7 +394,7 @@ class Mock(Activation):
                 else:
                     registered = list(self._registry.registered)
         except BaseException as error:  # a matcher's own bug: raised to the caller, and recorded
-            attach_request(error, request.native)
+            attach_request(error, request)
             return Outcome("answer", request, None, Reply(error=error))
         if route is not None:
             return self._answer(request, shape, route)
@@ -431,7 +433,7 @@ class Mock(Activation):
         except BaseException as error:
             reply = Reply(error=error)
         if isinstance(reply, Reply) and reply.error is not None:
-            attach_request(reply.error, request.native)
+            attach_request(reply.error, request)
         return Outcome("answer", request, route, reply)
 
     def _unmatched(self, request: Request, diagnosis: Diagnosis) -> Outcome:
@@ -448,7 +450,7 @@ class Mock(Activation):
                         "on_unmatched", "the policy's return value", "a route or None", route
                     )
             except BaseException as error:
-                attach_request(error, request.native)
+                attach_request(error, request)
                 return Outcome("answer", request, None, Reply(error=error))
             if route is not None:
                 return self._answer(request, shape, route)
@@ -476,7 +478,7 @@ class Mock(Activation):
 
     def settle_error(self, outcome: Outcome, error: BaseException) -> None:
         """Record a call whose answer is the exception `error` (the adapter raises it)."""
-        attach_request(error, outcome.request.native)
+        attach_request(error, outcome.request)
         if outcome.recorded:
             self._record(outcome, error)
 
