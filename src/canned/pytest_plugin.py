@@ -3,28 +3,29 @@ guard that keeps a test run off the network.
 
 Registered through the `pytest11` entry point; it changes nothing for a test that does not ask
 for the fixture (no autouse), except the network guard, which is off unless switched on with
-`--canned-block-network` or the `canned_block_network` ini option. All state is per process, so
-pytest-xdist workers never share a mock. The rest of canned never imports this module.
+`--canned-block-network` or the `canned_block_network` ini option (`--canned-allow-hosts` lets CI
+services through; the sockets' side of the guard is `canned._guard`). All state is per process, so
+pytest-xdist workers never share a mock or a guard. The rest of canned never imports this module.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Generator, Iterator
 from typing import Any, Final
 
 import pytest
 
 from canned._compat.requests_mock import RequestsMock
 from canned._core import validation
-from canned.errors import NetworkBlockedError, UnfiredRoutesError
+from canned._guard import AllowList, Guard, guard
+from canned.errors import UnfiredRoutesError
 from canned.registries import FirstMatchRegistry, OrderedRegistry
 
 MARKER: Final = "canned"
 REGISTRIES: Final = {"first_match": FirstMatchRegistry, "ordered": OrderedRegistry}
 OPTIONS: Final = ("assert_all_requests_are_fired", "registry", "passthru", "on_unmatched")
 _MOCK: Final = pytest.StashKey[RequestsMock]()
+_GUARDED: Final = pytest.StashKey[bool]()  # this run installed the network guard
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,8 +36,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="fail any connection to a host other than loopback, in every test",
     )
+    group.addoption(
+        "--canned-allow-hosts",
+        action="append",
+        default=[],
+        metavar="HOSTS",
+        help="with the network guard on, let these through too: host names, IP addresses or "
+        "networks (CIDR), comma-separated; adds to canned_allow_hosts",
+    )
     parser.addini(
         "canned_block_network", type="bool", default=False, help="as --canned-block-network"
+    )
+    parser.addini(
+        "canned_allow_hosts",
+        type="args",
+        default=[],
+        help="as --canned-allow-hosts, separated by spaces",
     )
     parser.addini(
         "canned_assert_all_requests_are_fired",
@@ -62,12 +77,17 @@ def pytest_configure(config: pytest.Config) -> None:
         "canned(assert_all_requests_are_fired=..., registry=..., passthru=[...], "
         "on_unmatched=...): options for the canned_mock fixture",
     )
-    if _is_network_blocked(config):
-        _guard.install()
+    allow = _allow_list(config)  # checked even with the guard off: a typo shows at once
+    # A run inside a guarded run (pytester in-process) leaves the outer run's guard in place.
+    if _is_network_blocked(config) and not guard.is_installed:
+        guard.install(allow)
+        config.stash[_GUARDED] = True
+        config.pluginmanager.register(NetworkReport(guard), "canned-network-report")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    _guard.uninstall()
+    if config.stash.get(_GUARDED, False):
+        guard.uninstall()
 
 
 # -- the fixture ----------------------------------------------------------------------------------
@@ -146,11 +166,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     return result
 
 
-# -- the network guard ----------------------------------------------------------------------------
-
-# The connect the guard hands allowed connections to; tests replace it with a spy.
-_real_connect: Callable[..., Any] = socket.socket.connect
-_real_connect_ex: Callable[..., Any] = socket.socket.connect_ex
+# -- the network guard (the sockets' side is canned._guard) ----------------------------------------
 
 
 def _is_network_blocked(config: pytest.Config) -> bool:
@@ -158,56 +174,63 @@ def _is_network_blocked(config: pytest.Config) -> bool:
     return bool(flag) if flag is not None else bool(config.getini("canned_block_network"))
 
 
-def _is_loopback(sock: socket.socket, address: Any) -> bool:
-    if getattr(socket, "AF_UNIX", None) is not None and sock.family == socket.AF_UNIX:
-        return True
-    host = address[0] if isinstance(address, tuple) else address
-    if isinstance(host, bytes):
-        host = host.decode("ascii", "replace")
-    if host == "localhost":
-        return True
+def _allow_list(config: pytest.Config) -> AllowList:
+    """The ini's `canned_allow_hosts` and every `--canned-allow-hosts`, joined."""
+    given = [*config.getini("canned_allow_hosts"), *config.getoption("canned_allow_hosts")]
     try:
-        return ipaddress.ip_address(str(host).split("%", 1)[0]).is_loopback
-    except ValueError:
-        return False  # a host name: resolving it is already a step onto the network
+        return AllowList.parse(given)
+    except ValueError as exc:
+        raise pytest.UsageError(f"canned_allow_hosts: {exc}") from exc
 
 
-def _refuse(address: Any) -> NetworkBlockedError:
-    shown = f"{address[0]}:{address[1]}" if isinstance(address, tuple) else str(address)
-    return NetworkBlockedError(
-        f"canned blocked a connection to {shown}: the run allows only loopback "
-        "(--canned-block-network); register a route for this request instead"
-    )
+class NetworkReport:
+    """With the guard on, a refused attempt fails the test phase (or collection) it happened in,
+    even when the code under test caught the refusal and carried on."""
 
+    def __init__(self, guard: Guard) -> None:
+        self.guard = guard
 
-def _guarded_connect(sock: socket.socket, address: Any) -> Any:
-    if not _is_loopback(sock, address):
-        raise _refuse(address)
-    return _real_connect(sock, address)
+    def _phase(self, item: pytest.Item, when: str) -> Generator[None, object, object]:
+        __tracebackhide__ = True
+        try:
+            result = yield
+        except BaseException:
+            attempts = self.guard.take()
+            if attempts:  # the phase failed anyway; say what was refused beside its own error
+                item.add_report_section(
+                    when, "canned network guard", str(self.guard.error(attempts))
+                )
+            raise
+        attempts = self.guard.take()
+        if attempts:
+            raise self.guard.error(attempts, caught=True)
+        return result
 
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, object, object]:
+        self.guard.take()  # refused between tests, outside any test: already raised, no test's
+        __tracebackhide__ = True
+        return (yield from self._phase(item, "setup"))
 
-def _guarded_connect_ex(sock: socket.socket, address: Any) -> Any:
-    if not _is_loopback(sock, address):
-        raise _refuse(address)
-    return _real_connect_ex(sock, address)
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, object, object]:
+        __tracebackhide__ = True
+        return (yield from self._phase(item, "call"))
 
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, object, object]:
+        __tracebackhide__ = True
+        return (yield from self._phase(item, "teardown"))
 
-class _Guard:
-    """Swaps `socket.socket.connect`/`connect_ex` for the guarded ones, and back."""
-
-    def __init__(self) -> None:
-        self.saved: tuple[Any, Any] | None = None
-
-    def install(self) -> None:
-        if self.saved is None:
-            self.saved = (socket.socket.connect, socket.socket.connect_ex)
-            socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignment]  # the seam
-            socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign,assignment]  # the seam
-
-    def uninstall(self) -> None:
-        if self.saved is not None:
-            socket.socket.connect, socket.socket.connect_ex = self.saved  # type: ignore[method-assign]  # the seam
-            self.saved = None
-
-
-_guard: Final = _Guard()
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_make_collect_report(
+        self, collector: pytest.Collector
+    ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+        """Importing a test module that reaches for the network and catches the refusal is a
+        collection error."""
+        report = yield
+        attempts = self.guard.take()
+        if attempts and report.passed:
+            report.outcome = "failed"
+            report.longrepr = str(self.guard.error(attempts, caught=True))
+        return report
