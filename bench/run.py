@@ -1,7 +1,11 @@
 """canned's speed and memory against `responses` and the floors, interleaved in one run.
 
-Run: python bench/run.py [--rounds N] [--only FIGURE]
-(responses is measured when installed: extra `bench`)
+Run: python bench/run.py [--rounds N] [--only FIGURE ...]
+(responses and aioresponses are measured when installed: extra `bench`)
+
+The figures for aiohttp, urllib3 used directly and urllib.request (`bench/clients.py`) are
+named after the client: `--only aiohttp`, `--only urllib3`, `--only urllib.request`; all three:
+`--only aiohttp --only urllib` (`--only` may be repeated: a figure matching any is measured).
 
 Each round runs every contender's scenario once, figure by figure and back to back, so machine
 noise hits all of them alike; the table gives the median and min-max over rounds and the ratio
@@ -28,6 +32,13 @@ from typing import Any
 
 import requests
 import urllib3
+from clients import (
+    aioresponses_problem,
+    client_names,
+    client_references,
+    client_samples,
+    figures,
+)
 from requests.adapters import HTTPAdapter
 
 import canned
@@ -102,13 +113,13 @@ def per_call(function: Callable[[], Any], repeat: int) -> float:
 
 
 class Table:
-    def __init__(self, only: str = "") -> None:
+    def __init__(self, only: list[str] | None = None) -> None:
         self.samples: dict[tuple[str, str], list[float]] = {}
         self.order: list[tuple[str, str]] = []
-        self.only = only
+        self.only = [text.lower() for text in only or [""]]
 
     def wants(self, figure: str) -> bool:
-        return self.only.lower() in figure.lower()
+        return any(text in figure.lower() for text in self.only)
 
     def measure(self, figure: str, contender: str, run: Callable[[], float]) -> None:
         """Run one sample of `figure` for `contender`, unless `--only` leaves it out."""
@@ -326,7 +337,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=300, help="requests per sample")
-    parser.add_argument("--only", default="", help="measure only figures whose name has this")
+    parser.add_argument(
+        "--only",
+        action="append",
+        help="measure only figures whose name has this (repeat it for several)",
+    )
     options = parser.parse_args()
     libraries: list[tuple[str, Any]] = [("canned", canned)]
     if HAS_RESPONSES:
@@ -337,6 +352,8 @@ def main() -> None:
         print("responses is not installed: only canned and the floors are measured\n")
     table = Table(options.only)
     repeat = options.repeat
+    aioresponses_why = aioresponses_problem() if table.wants("aiohttp: one route") else None
+    aioresponses_ok = table.wants("aiohttp: one route") and aioresponses_why is None
     ten_mb = b"y" * 10_000_000
     one = "one route, per request"
     for _ in range(options.rounds):
@@ -371,6 +388,8 @@ def main() -> None:
             "floor:objects",
             lambda: floor_call_log_memory(b"x"),
         )
+        for figure, contender, run in client_samples(repeat, aioresponses_ok):
+            table.measure(figure, contender, run)
         if table.wants("httpx one route, per request"):
             httpx_times = httpx_one_route(repeat)
             if httpx_times is not None:
@@ -394,36 +413,60 @@ def main() -> None:
         "httpx one route, per request": micro,
         "import after requests": milli,
     }
+    new_references = client_references()
+    units.update(dict.fromkeys(new_references, micro))
     references = {
         "one route, per request": "floor:urllib3",
         "10 MB body read fully": "floor:prebuilt",
         "call log after 1,000 x 100 KB answers": "floor:urllib3",
         "httpx one route, per request": "floor:MockTransport",
+        **new_references,
     }
     print(
         f"canned bench: {options.rounds} rounds, Python {sys.version.split()[0]}, "
         f"requests {requests.__version__}, urllib3 {urllib3.__version__}\n"
     )
     table.print(references, units)
-    print("\ngrowth, 10,000 routes / 10 routes (per request):")
-    for name, _ in libraries:
-        growth = table.ratio(
-            ("10,000 exact routes, per request", name), ("10 exact routes, per request", name)
+    if aioresponses_why:
+        print(f"\naioresponses left out: {aioresponses_why}")
+    growths = [
+        (
+            name,
+            table.ratio(
+                ("10,000 exact routes, per request", name), ("10 exact routes, per request", name)
+            ),
         )
-        if growth:
-            print(f"  {name:<10} {growth:8.2f}x")
+        for name, _ in libraries
+    ]
+    if any(growth for _, growth in growths):
+        print("\ngrowth, 10,000 routes / 10 routes (per request):")
+        for name, growth in growths:
+            if growth:
+                print(f"  {name:<10} {growth:8.2f}x")
     logged = table.ratio((one, "canned"), (one, "floor:urllib3+log"))
     if logged:
         print(f"\none route, canned / floor:urllib3+log (both keep a call log): {logged:.2f}x")
-    if HAS_RESPONSES:
-        print("\nresponses / canned (how many times faster canned is):")
+    logged_ratios = [
+        (client, table.ratio((figures(client)[0], "canned"), (figures(client)[0], "floor+log")))
+        for client in client_names()
+    ]
+    if any(ratio for _, ratio in logged_ratios):
+        print("\none route, canned / floor+log (both keep a call log):")
+        for client, ratio in logged_ratios:
+            if ratio:
+                print(f"  {client:<16} {ratio:8.2f}x")
+    faster = [
+        (figure, table.ratio((figure, "responses"), (figure, "canned")))
         for figure in (
             "100 routes by query matcher, per request",
             "100 routes by JSON matcher, per request",
-        ):
-            faster = table.ratio((figure, "responses"), (figure, "canned"))
-            if faster:
-                print(f"  {figure:<44} {faster:8.2f}x")
+        )
+    ]
+    if any(ratio for _, ratio in faster):
+        print("\nresponses / canned (how many times faster canned is):")
+        for figure, ratio in faster:
+            if ratio:
+                print(f"  {figure:<44} {ratio:8.2f}x")
 
 
 if __name__ == "__main__":
