@@ -8,10 +8,14 @@ Each test runs its coroutine with `asyncio.run`: there is no pytest-asyncio here
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import io
+import socket
 import time
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Iterator
+from types import SimpleNamespace
 from typing import Any, Callable, TypeVar
 
 import aiohttp
@@ -19,10 +23,12 @@ import pytest
 from tests.servers import EchoHandler, QuietHandler, serving
 
 import canned
+from canned import faults
 from canned._adapters import ADAPTERS
 from canned._adapters import aiohttp as adapter_module
 
 URL = "https://api.example.test/r"
+AIOHTTP_VERSION = tuple(int(part) for part in aiohttp.__version__.split(".")[:2])
 T = TypeVar("T")
 REAL_CONNECT = aiohttp.BaseConnector.connect  # as aiohttp has it, before any mock
 
@@ -763,3 +769,275 @@ def test_slacks_async_web_client_posts_a_message_answered_by_a_route(
     answer = asyncio.run(post())
     assert (answer["ok"], answer["ts"]) == (True, "1.0")
     assert mock.calls[0].request.headers["Authorization"] == "Bearer xoxb-test"
+
+
+# -- faults and latency ---------------------------------------------------------------------------
+
+
+def frames_of(error: BaseException) -> list[str]:
+    """The functions `error` passed through on its way up, innermost last."""
+    return [frame.name for frame in traceback.extract_tb(error.__traceback__)]
+
+
+async def read_all(session: aiohttp.ClientSession, url: str = URL, **kwargs: Any) -> bytes:
+    async with session.get(url, **kwargs) as answer:
+        return await answer.read()
+
+
+def test_a_connect_timeout_is_the_sessions_connection_timeout_error_wrapping_the_connectors(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=faults.connect_timeout())
+
+    with pytest.raises(aiohttp.ServerTimeoutError) as raised:
+        run(read_all)
+    error = raised.value
+    assert type(error) is getattr(aiohttp, "ConnectionTimeoutError", aiohttp.ServerTimeoutError)
+    assert str(error) == f"Connection timeout to host {URL}"
+    assert type(error.__cause__) is asyncio.TimeoutError
+    assert str(error.__cause__) == "canned fault: the connection timed out"
+    assert "start" not in frames_of(error)  # raised while connecting, before any answer is read
+    assert [call.response for call in mock.calls] == [error.__cause__]  # never retried
+
+
+def test_a_refused_connection_is_the_connector_error_with_a_connection_refused_os_error(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=faults.connection_refused())
+
+    with pytest.raises(aiohttp.ClientConnectorError) as raised:
+        run(read_all)
+    error = raised.value
+    assert type(error) is aiohttp.ClientConnectorError
+    assert type(error.os_error) is ConnectionRefusedError
+    assert error.__cause__ is error.os_error
+    assert (error.errno, error.strerror) == (111, "canned fault: the connection was refused")
+    assert (error.host, error.port) == ("api.example.test", 443)
+    assert "connect" in frames_of(error)
+    assert "start" not in frames_of(error)
+    assert [call.response for call in mock.calls] == [error]  # never retried
+
+
+def test_a_dns_failure_is_the_connectors_dns_error_with_the_resolvers_gaierror(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=faults.dns_failure())
+
+    with pytest.raises(aiohttp.ClientConnectorError) as raised:
+        run(read_all)
+    error = raised.value
+    dns_error = getattr(aiohttp, "ClientConnectorDNSError", aiohttp.ClientConnectorError)
+    assert type(error) is dns_error
+    assert type(error.os_error) is socket.gaierror
+    assert error.strerror == "canned fault: the host name could not be resolved"
+    assert "Cannot connect to host api.example.test:443" in str(error)
+    assert "start" not in frames_of(error)
+    assert len(mock.calls) == 1
+
+
+def test_a_read_timeout_is_the_socket_timeout_error_raised_where_the_answer_is_read(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=faults.read_timeout())
+
+    with pytest.raises(aiohttp.ServerTimeoutError) as raised:
+        run(read_all)
+    error = raised.value
+    assert type(error) is getattr(aiohttp, "SocketTimeoutError", aiohttp.ServerTimeoutError)
+    assert isinstance(error, asyncio.TimeoutError)
+    assert str(error) == "canned fault: the server did not answer in time (read timeout)"
+    assert "start" in frames_of(error)  # ClientResponse.start, reading the status line
+    assert [call.response for call in mock.calls] == [error]
+
+
+def test_a_reset_connection_is_the_client_os_error_and_aiohttp_3_10_retries_a_get_once(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=faults.connection_reset())
+
+    with pytest.raises(aiohttp.ClientOSError) as raised:
+        run(read_all)
+    error = raised.value
+    assert type(error) is aiohttp.ClientOSError
+    assert (error.errno, error.strerror) == (
+        104,
+        "canned fault: the connection was reset by the server",
+    )
+    assert type(error.__cause__) is ConnectionResetError
+    assert "start" in frames_of(error)
+    # as against a real server: aiohttp 3.10+ tries an idempotent request once more after a reset
+    attempts = 2 if AIOHTTP_VERSION >= (3, 10) else 1
+    assert [type(call.response) for call in mock.calls] == [aiohttp.ClientOSError] * attempts
+    assert mock.calls[-1].response is error
+
+
+def test_a_reset_connection_is_not_retried_for_a_post(mock: canned.RequestsMock) -> None:
+    mock.add(canned.POST, URL, body=faults.connection_reset())
+
+    with pytest.raises(aiohttp.ClientOSError):
+        run(lambda session: session.post(URL, data=b"x"))
+    assert len(mock.calls) == 1
+
+
+def test_a_malformed_answer_is_the_response_error_of_aiohttps_own_parser(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=faults.malformed())
+
+    with pytest.raises(aiohttp.ClientResponseError) as raised:
+        run(read_all)
+    error = raised.value
+    assert type(error) is aiohttp.ClientResponseError
+    # newer aiohttp keeps its parser's status and message; older ones give status 0, no message
+    shown = (error.status, "canned fault: the answer is not HTTP" in error.message)
+    assert shown in {(400, True), (0, False)}
+    assert str(error.request_info.url) == URL
+    assert isinstance(error.__cause__, aiohttp.http_exceptions.HttpProcessingError)
+    assert "start" in frames_of(error)
+    assert [call.response for call in mock.calls] == [error.__cause__]
+
+
+def test_a_truncated_body_streams_its_first_bytes_then_raises_aiohttps_payload_error(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=b"0123456789" * 10, faults=faults.truncated(after=10))
+    chunks: list[bytes] = []
+
+    async def use(session: aiohttp.ClientSession) -> None:
+        async with session.get(URL) as answer:
+            assert answer.headers["Content-Length"] == "100"
+            async for chunk in answer.content.iter_chunked(4):
+                chunks.append(chunk)
+
+    with pytest.raises(aiohttp.ClientPayloadError) as raised:
+        run(use)
+    assert chunks == [b"0123", b"4567", b"89"]
+    assert "received 10 of 100 bytes" in str(raised.value) or "not completed" in str(raised.value)
+
+
+def test_a_truncated_body_read_whole_raises_the_payload_error(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body=b"x" * 100, faults=faults.truncated(after=60))
+
+    with pytest.raises(aiohttp.ClientPayloadError, match="not completed"):
+        run(read_all)
+
+
+def test_a_body_cut_before_its_first_byte_raises_the_payload_error_at_the_first_read(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=b"x" * 100, faults=faults.truncated(after=0))
+
+    async def use(session: aiohttp.ClientSession) -> Any:
+        async with session.get(URL) as answer:
+            status = answer.status
+            with pytest.raises(aiohttp.ClientPayloadError):
+                await answer.content.readany()
+            return status
+
+    assert run(use) == 200
+
+
+def test_a_truncated_answer_closed_unread_ends_quietly(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body=b"x" * 100, faults=faults.truncated(after=10))
+
+    async def use(session: aiohttp.ClientSession) -> int:
+        async with session.get(URL) as answer:
+            status = answer.status
+        for _ in range(3):
+            await asyncio.sleep(0)  # the end of the connection, were it still due, comes now
+        return status
+
+    assert run(use) == 200
+
+
+def test_latency_over_the_sessions_sock_read_is_its_socket_timeout_error(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body="late", latency=3.0)
+
+    with pytest.raises(aiohttp.ServerTimeoutError, match="read timeout"):
+        run(read_all, timeout=aiohttp.ClientTimeout(sock_read=1))
+
+
+def test_latency_over_a_requests_total_timeout_is_a_timeout_error(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body="late", latency=3.0)
+
+    with pytest.raises(asyncio.TimeoutError):
+        run(lambda session: read_all(session, timeout=aiohttp.ClientTimeout(total=2)))
+
+
+def test_latency_under_the_timeout_answers_and_no_time_passes(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body="in time", latency=3.0)
+
+    assert run(read_all, timeout=aiohttp.ClientTimeout(sock_read=5, total=10)) == b"in time"
+
+
+def test_latency_with_no_timeout_set_answers(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body="waited", latency=1000.0)
+
+    assert run(read_all, timeout=aiohttp.ClientTimeout(total=None, sock_read=0)) == b"waited"
+
+
+def test_the_read_timeout_is_the_shorter_of_sock_read_and_total() -> None:
+    def read_timeout(**limits: Any) -> Any:
+        connection = SimpleNamespace(timeout=aiohttp.ClientTimeout(**limits))
+        return adapter_module.interceptor.read_timeout((None, connection))
+
+    assert read_timeout(sock_read=4, total=9) == 4
+    assert read_timeout(sock_read=None, total=9) == 9
+    assert read_timeout(sock_read=4, total=None) == 4
+    assert read_timeout(sock_read=None, total=None) is None
+
+
+def test_chaos_resets_some_answers_and_lets_the_others_through() -> None:
+    chaos = faults.Chaos(0.5, faults.connection_reset(), seed=7)
+    with canned.RequestsMock(chaos=chaos) as mock:
+        mock.add(canned.POST, URL, body="fine")
+
+        async def use(session: aiohttp.ClientSession) -> list[str]:
+            seen = []
+            for _ in range(20):
+                try:
+                    async with session.post(URL) as answer:
+                        seen.append(await answer.text())
+                except aiohttp.ClientOSError as error:
+                    seen.append(type(error).__name__)
+            return seen
+
+        seen = run(use)
+    assert set(seen) == {"fine", "ClientOSError"}
+
+
+def test_real_time_latency_lets_the_event_loop_answer_other_requests_meanwhile() -> None:
+    matched: list[asyncio.Event] = []  # set when the slow call is answered: its latency starts
+
+    def slow_answer(request: Any) -> tuple[int, dict[str, str], str]:
+        matched[0].set()
+        return 200, {}, "slow"
+
+    with canned.RequestsMock(real_time=True, assert_all_requests_are_fired=False) as mock:
+        # long enough that only a loop left free answers the other request first; cancelled
+        # then, so no time passes
+        mock.add_callback(canned.GET, URL + "/slow", callback=slow_answer, latency=30.0)
+        mock.add(canned.GET, URL + "/fast", body="fast")
+
+        async def use(session: aiohttp.ClientSession) -> tuple[bytes, bool]:
+            matched.append(asyncio.Event())  # made on this loop (Python 3.9 binds it at once)
+            slow = asyncio.ensure_future(read_all(session, URL + "/slow"))
+            await matched[0].wait()
+            fast = await read_all(session, URL + "/fast")  # answered while the slow one waits
+            slow_was_answered = slow.done()
+            slow.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await slow
+            return fast, slow_was_answered
+
+        assert run(use) == (b"fast", False)
+        logged = [(call.request.url, type(call.response).__name__) for call in mock.calls]
+        # the slow one was cancelled while "the server" took its time: logged with that
+        assert sorted(logged) == [
+            (URL + "/fast", "ClientResponse"),
+            (URL + "/slow", "CancelledError"),
+        ]

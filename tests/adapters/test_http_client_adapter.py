@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 from tests.servers import EchoHandler, QuietHandler, serving
 
 import canned
-from canned import matchers
+from canned import faults, matchers
 
 URL = "https://api.example.test/items"
 ORIGINAL_CONNECT = http.client.HTTPConnection.connect
@@ -677,3 +677,282 @@ def test_the_seams_are_patched_only_while_a_mock_is_active() -> None:
         during = seams()
     assert all(patched is not original for patched, original in zip(during, seams()))
     assert seams() == (ORIGINAL_CONNECT, ORIGINAL_TLS_CONNECT, ORIGINAL_GETRESPONSE)
+
+
+# -- faults and latency ----------------------------------------------------------------------------
+
+CONNECT_FAULTS = pytest.mark.parametrize(
+    ("fault", "error_class", "error_number"),
+    [
+        (faults.connect_timeout(), socket.timeout, None),  # TimeoutError from Python 3.10
+        (faults.connection_refused(), ConnectionRefusedError, errno.ECONNREFUSED),
+        (faults.dns_failure(), socket.gaierror, socket.EAI_NONAME),
+    ],
+    ids=["connect_timeout", "connection_refused", "dns_failure"],
+)
+READ_FAULTS = pytest.mark.parametrize(
+    ("fault", "error_class", "error_number"),
+    [
+        (faults.read_timeout(), socket.timeout, None),
+        (faults.connection_reset(), ConnectionResetError, errno.ECONNRESET),
+    ],
+    ids=["read_timeout", "connection_reset"],
+)
+
+
+def message_of(error: BaseException) -> str:
+    """The text an OSError carries: its `strerror` when it has an errno, else its argument."""
+    return getattr(error, "strerror", None) or str(error)
+
+
+@CONNECT_FAULTS
+def test_a_connect_fault_is_raised_from_request_as_http_clients_connection_error(
+    mock: canned.RequestsMock,
+    fault: faults.Fault,
+    error_class: type[BaseException],
+    error_number: int | None,
+) -> None:
+    mock.add(canned.GET, URL, body=fault)
+    connection = http.client.HTTPSConnection("api.example.test")
+    with pytest.raises(error_class) as raised:
+        connection.request("GET", "/items")  # where http.client connects
+    connection.close()
+    assert type(raised.value) is error_class
+    assert (raised.value.errno, message_of(raised.value)) == (error_number, fault.message)
+    assert mock.calls[0].response is raised.value
+
+
+@CONNECT_FAULTS
+def test_urlopen_wraps_a_connect_fault_in_url_error_as_it_wraps_a_real_one(
+    mock: canned.RequestsMock,
+    fault: faults.Fault,
+    error_class: type[BaseException],
+    error_number: int | None,
+) -> None:
+    mock.add(canned.GET, URL, body=fault)
+    with pytest.raises(urllib.error.URLError) as raised:
+        urlopen(URL)
+    reason = raised.value.reason
+    assert type(raised.value) is urllib.error.URLError
+    assert type(reason) is error_class
+    assert message_of(reason) == fault.message  # type: ignore[arg-type]  # an OSError here
+    assert mock.calls[0].response is reason
+
+
+@READ_FAULTS
+def test_a_read_fault_lets_request_return_and_is_raised_from_getresponse(
+    mock: canned.RequestsMock,
+    fault: faults.Fault,
+    error_class: type[BaseException],
+    error_number: int | None,
+) -> None:
+    mock.add(canned.GET, URL, body=fault)
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.request("GET", "/items")  # sent whole: reading the answer is what fails
+    with pytest.raises(error_class) as raised:
+        connection.getresponse()
+    connection.close()
+    assert type(raised.value) is error_class
+    assert (raised.value.errno, message_of(raised.value)) == (error_number, fault.message)
+    assert mock.calls[0].response is raised.value
+
+
+@READ_FAULTS
+def test_urlopen_lets_a_read_fault_out_unwrapped_as_it_does_a_real_one(
+    mock: canned.RequestsMock,
+    fault: faults.Fault,
+    error_class: type[BaseException],
+    error_number: int | None,
+) -> None:
+    mock.add(canned.GET, URL, body=fault)
+    with pytest.raises(error_class) as raised:
+        urlopen(URL)
+    assert type(raised.value) is error_class
+    assert message_of(raised.value) == fault.message
+
+
+def test_after_a_reset_http_client_closes_the_connection_and_the_next_request_reconnects(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=faults.connection_reset())
+    mock.add(canned.GET, URL, body="after the reset")
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.request("GET", "/items")
+    with pytest.raises(ConnectionResetError):
+        connection.getresponse()
+    assert connection.sock is None  # closed by http.client, as after a real reset
+    connection.request("GET", "/items")  # no close() needed: it connects again
+    assert connection.getresponse().read() == b"after the reset"
+    connection.close()
+
+
+def test_after_a_read_timeout_the_connection_still_waits_for_that_answer_as_http_client_does(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=faults.read_timeout())
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.request("GET", "/items")
+    with pytest.raises(socket.timeout):
+        connection.getresponse()
+    with pytest.raises(http.client.CannotSendRequest):
+        connection.request("GET", "/items")  # http.client: the answer never came
+    connection.close()
+
+
+def test_a_malformed_answer_fails_in_http_clients_own_parser_with_bad_status_line(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=faults.malformed())
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.request("GET", "/items")
+    with pytest.raises(http.client.BadStatusLine) as raised:
+        connection.getresponse()
+    connection.close()
+    assert type(raised.value) is http.client.BadStatusLine
+    assert str(raised.value) == raised.value.line == faults.malformed().message
+    assert mock.calls[0].response is raised.value
+
+
+def test_urlopen_lets_a_malformed_answers_bad_status_line_out_unwrapped(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=faults.malformed())
+    with pytest.raises(http.client.BadStatusLine, match=r"^canned fault: the answer is not HTTP$"):
+        urlopen(URL)
+
+
+def test_a_response_class_that_reads_anything_still_gets_bad_status_line_for_malformed(
+    mock: canned.RequestsMock,
+) -> None:
+    class Lenient(http.client.HTTPResponse):
+        def begin(self) -> None:
+            """Takes any first line as a status line, and assumes the rest."""
+            self.fp.readline()
+            self.status, self.will_close, self.length = 200, True, 0
+
+    class LenientConnection(http.client.HTTPSConnection):
+        response_class = Lenient
+
+    mock.add(canned.GET, URL, body=faults.malformed())
+    connection = LenientConnection("api.example.test")
+    connection.request("GET", "/items")
+    with pytest.raises(http.client.BadStatusLine, match=r"^canned fault: the answer is not HTTP$"):
+        connection.getresponse()
+    connection.close()
+
+
+def test_a_truncated_body_read_whole_by_urlopen_ends_in_incomplete_read(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=b"0123456789", faults=faults.truncated(after=4))
+    with urlopen(URL) as answer:
+        length = answer.headers["Content-Length"]
+        with pytest.raises(http.client.IncompleteRead) as raised:
+            answer.read()
+    assert (length, raised.value.partial, raised.value.expected) == ("10", b"0123", 6)
+
+
+def test_a_truncated_body_gives_its_first_bytes_then_read_raises_incomplete_read(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=b"0123456789", faults=faults.truncated(after=4))
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.request("GET", "/items")
+    answer = connection.getresponse()
+    assert answer.read(3) == b"012"
+    with pytest.raises(http.client.IncompleteRead) as raised:
+        answer.read()
+    connection.close()
+    assert (raised.value.partial, raised.value.expected) == (b"3", 6)
+
+
+def test_a_truncated_streamed_body_read_in_pieces_ends_early_as_http_client_reads_it(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=iter([b"0123", b"456789"]), faults=faults.truncated(after=5))
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.request("GET", "/items")
+    answer = connection.getresponse()
+    # http.client's `read(n)` raises nothing at a short body's end ("it might break
+    # compatibility"): it returns the bytes that came, then b"", and closes the answer.
+    pieces = [answer.read(3) for _ in range(4)]
+    connection.close()
+    assert (pieces, answer.isclosed()) == ([b"012", b"34", b"", b""], True)
+
+
+def test_latency_under_the_connections_timeout_answers(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body="in time", latency=0.5)
+    with urlopen(URL, timeout=1) as answer:  # no real time passes
+        assert answer.read() == b"in time"
+
+
+def test_latency_over_urlopens_timeout_is_its_read_timeout_from_getresponse(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body="too late", latency=3.0)
+    with pytest.raises(socket.timeout, match=r"^canned fault: .*\(read timeout\)$") as raised:
+        urlopen(URL, timeout=1)
+    assert mock.calls[0].response is raised.value
+
+
+def test_latency_over_a_connections_own_timeout_times_out_in_getresponse(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body="too late", latency=(2.0, 3.0))
+    connection = http.client.HTTPSConnection("api.example.test", timeout=1.5)
+    connection.request("GET", "/items")
+    with pytest.raises(socket.timeout, match=r"\(read timeout\)$"):
+        connection.getresponse()
+    connection.close()
+
+
+def test_without_a_timeout_any_latency_is_waited_for(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body="eventually", latency=3600.0)
+    with urlopen(URL) as answer, urlopen(URL, timeout=None) as forever:
+        assert (answer.read(), forever.read()) == (b"eventually", b"eventually")
+
+
+def test_the_sockets_default_timeout_applies_when_urlopen_is_given_none(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body="too late", latency=3.0)
+    socket.setdefaulttimeout(1.0)
+    try:
+        with pytest.raises(socket.timeout, match=r"\(read timeout\)$"):
+            urlopen(URL)
+    finally:
+        socket.setdefaulttimeout(None)
+
+
+def test_chaos_gives_urlopen_the_fault_it_injects() -> None:
+    chaos = faults.Chaos(1.0, faults.connection_reset(), seed=7)
+    with canned.RequestsMock(chaos=chaos) as mock:
+        mock.add(canned.GET, URL, body="never")
+        with pytest.raises(ConnectionResetError, match="reset by the server"):
+            urlopen(URL)
+
+
+def test_a_slack_web_client_meeting_a_read_timeout_raises_it_without_retrying(
+    mock: canned.RequestsMock,
+) -> None:
+    # slack_sdk retries only URLError, ConnectionResetError and RemoteDisconnected, and wraps
+    # nothing else: a read timeout comes out of the call as the socket's own timeout.
+    mock.add(
+        canned.POST,
+        "https://slack.example.test/api/chat.postMessage",
+        json={"ok": True},
+        latency=31.0,
+    )
+    client = WebClient(token="xoxb-test", base_url="https://slack.example.test/api/", timeout=30)
+    with pytest.raises(socket.timeout, match=r"\(read timeout\)$"):
+        client.chat_postMessage(channel="C1", text="deployed")
+    assert len(mock.calls) == 1
+
+
+def test_an_interrupted_read_given_as_a_body_ends_the_connection_instead_of_hanging(
+    mock: canned.RequestsMock,
+) -> None:
+    # Python's buffered reader retries a read that fails with EINTR: the second read ends it
+    mock.add(canned.GET, URL, body=InterruptedError(errno.EINTR, "interrupted"))
+    with pytest.raises(http.client.RemoteDisconnected):
+        urlopen(URL)

@@ -9,9 +9,11 @@ tests/behaviour/test_restoration.py.
 from __future__ import annotations
 
 import asyncio
+import errno
 import gzip
 import importlib
 import io
+import socket
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
 from typing import Any, Final
@@ -21,6 +23,7 @@ from tests.behaviour.conftest import client_modules
 from tests.servers import EchoHandler, QuietHandler, serving
 
 import canned
+from canned import faults
 
 URL = "https://api.example.test/r"
 
@@ -139,11 +142,6 @@ def test_a_gzip_encoded_body_is_decoded(module: ModuleType, mock: canned.Request
     assert module.get(URL).content == b"plain"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the body is handed over whole whatever Content-Length says; httpx reading a "
-    "server's short body raises RemoteProtocolError (the requests adapter emulates this)",
-)
 def test_a_content_length_longer_than_the_body_fails_as_a_truncated_body(
     module: ModuleType, mock: canned.RequestsMock
 ) -> None:
@@ -465,3 +463,276 @@ def test_a_header_value_with_a_lone_surrogate_shows_escaped_and_spoils_no_other(
     mock.add(canned.GET, URL, headers={"X-Broken": "a\udc80b", "X-Mood": "★ ok"})
     answer = send(module, is_async, "GET", URL)
     assert (answer.headers["X-Broken"], answer.headers["X-Mood"]) == ("a\\udc80b", "★ ok")
+
+
+# -- faults and latency ----------------------------------------------------------------------------
+
+FAULTS: Final = {
+    # fault kind: (httpx's exception, the socket error beneath httpcore's, its errno)
+    "connect_timeout": ("ConnectTimeout", socket.timeout, None),
+    "read_timeout": ("ReadTimeout", socket.timeout, None),
+    "connection_refused": ("ConnectError", ConnectionRefusedError, errno.ECONNREFUSED),
+    "dns_failure": ("ConnectError", socket.gaierror, socket.EAI_NONAME),
+    "connection_reset": ("ReadError", ConnectionResetError, errno.ECONNRESET),
+    "malformed": ("RemoteProtocolError", None, None),
+}
+CONNECT_FAULTS: Final = ("connect_timeout", "connection_refused", "dns_failure")
+
+
+def core(module: ModuleType) -> ModuleType:
+    """httpcore for httpx, httpcore2 for httpx2: whose errors httpx wraps."""
+    return importlib.import_module(module.__name__.replace("httpx", "httpcore"))
+
+
+def stream_raw(
+    module: ModuleType, is_async: bool, url: str, got: list[bytes], **client: Any
+) -> Any:
+    """Stream `url`'s body through `iter_raw` (or `aiter_raw`), each piece put in `got` as it
+    arrives; the response, read to its end and closed."""
+    if not is_async:
+        with module.Client(**client) as session, session.stream("GET", url) as answer:
+            got.extend(answer.iter_raw())
+        return answer
+
+    async def read() -> Any:
+        async with module.AsyncClient(**client) as session, session.stream("GET", url) as answer:
+            async for piece in answer.aiter_raw():
+                got.append(piece)
+        return answer
+
+    return asyncio.run(read())
+
+
+def get(module: ModuleType, is_async: bool, url: str, **client: Any) -> Any:
+    """`url` fetched by a sync or async client made with `client`'s arguments."""
+    if not is_async:
+        with module.Client(**client) as session:
+            return session.get(url)
+
+    async def get_async() -> Any:
+        async with module.AsyncClient(**client) as session:
+            return await session.get(url)
+
+    return asyncio.run(get_async())
+
+
+@pytest.mark.parametrize("kind", list(FAULTS))
+def test_each_fault_is_httpx_own_exception_from_send_wrapping_httpcore_s_as_from_a_server(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock, kind: str
+) -> None:
+    """The exception a real server's failure raises from `send`: the same class, httpcore's
+    of the same name as its cause and, beneath that, the socket's error."""
+    name, beneath, number = FAULTS[kind]
+    fault = getattr(faults, kind)()
+    mock.add(canned.GET, URL, body=fault)
+    sent: list[Any] = []
+    with pytest.raises(getattr(module, name)) as raised:
+        send(module, is_async, "GET", URL, sent)
+    error = raised.value
+    assert type(error) is getattr(module, name)
+    assert (str(error), error.request) == (fault.message, sent[0])
+    lower = error.__cause__
+    assert (type(lower), str(lower)) == (getattr(core(module), name), fault.message)
+    if beneath is None:
+        assert lower.__cause__ is None
+    else:
+        assert type(lower.__cause__) is beneath
+        assert getattr(lower.__cause__, "errno", None) == number
+    assert mock.calls[0].response is error
+
+
+def test_a_latency_longer_than_the_read_timeout_is_httpx_read_timeout(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, json={"ok": True}, latency=3.0)
+    with pytest.raises(module.ReadTimeout) as raised:
+        get(module, is_async, URL, timeout=1.0)
+    assert type(raised.value) is module.ReadTimeout
+    assert str(raised.value) == faults.read_timeout().message
+    assert raised.value.request.url == URL
+    assert mock.calls[0].response is raised.value
+
+
+@pytest.mark.parametrize(
+    ("connect", "read", "answered"), [(5.0, 1.0, False), (1.0, 5.0, True)], ids=["read-1", "read-5"]
+)
+def test_only_the_read_part_of_an_httpx_timeout_is_compared_with_the_latency(
+    module: ModuleType,
+    is_async: bool,
+    mock: canned.RequestsMock,
+    connect: float,
+    read: float,
+    answered: bool,
+) -> None:
+    mock.add(canned.GET, URL, body="ok", latency=2.0)
+    timeout = module.Timeout(connect, read=read)
+    try:
+        outcome = get(module, is_async, URL, timeout=timeout).text
+    except module.ReadTimeout:
+        outcome = "read timeout"
+    assert outcome == ("ok" if answered else "read timeout")
+
+
+def test_a_client_without_a_timeout_waits_out_any_latency_and_reports_it_in_elapsed(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, body="late", latency=1_000.0)
+    answer = get(module, is_async, URL, timeout=None)
+    assert answer.text == "late"
+    assert 1_000 <= answer.elapsed.total_seconds() < 1_001
+
+
+def test_elapsed_reports_the_latency_of_an_answer_within_the_timeout(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, json={"ok": True}, latency=3.0)
+    answer = get(module, is_async, URL, timeout=5.0)
+    assert answer.json() == {"ok": True}
+    assert 3 <= answer.elapsed.total_seconds() < 4
+
+
+def test_elapsed_reports_the_latency_of_a_streamed_answer_once_it_is_closed(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, body=iter([b"one", b"two"]), latency=(2.0, 2.0))
+    got: list[bytes] = []
+    answer = stream_raw(module, is_async, URL, got)
+    assert got == [b"one", b"two"]
+    assert 2 <= answer.elapsed.total_seconds() < 3
+
+
+def test_elapsed_of_an_answer_read_from_the_transport_itself_is_the_latency(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    """Without a client no timer runs: `elapsed` is the latency alone."""
+    mock.add(canned.GET, URL, body="x", latency=1.5)
+    with module.HTTPTransport() as transport:
+        answer = transport.handle_request(module.Request("GET", URL))
+        answer.read()
+    assert answer.elapsed.total_seconds() == 1.5
+
+
+def test_a_truncated_body_streams_its_first_bytes_then_fails_as_a_server_closing_early(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, body=b"x" * 100, faults=faults.truncated(after=10))
+    got: list[bytes] = []
+    with pytest.raises(module.RemoteProtocolError) as raised:
+        stream_raw(module, is_async, URL, got)
+    assert got == [b"x" * 10]
+    error = raised.value
+    assert type(error) is module.RemoteProtocolError
+    assert str(error) == (
+        "peer closed connection without sending complete message body "
+        "(received 10 bytes, expected 100)"
+    )
+    assert error.request.url == URL
+    assert type(error.__cause__) is core(module).RemoteProtocolError
+    assert mock.calls[0].response.status_code == 200  # the headers came: the call was answered
+
+
+def test_a_truncated_body_keeps_the_whole_body_s_content_length(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, body=b"x" * 100, faults=faults.truncated(after=10))
+    with module.Client() as client, client.stream("GET", URL) as answer:
+        assert answer.headers["Content-Length"] == "100"
+
+
+@pytest.mark.parametrize("status", [204, 304])
+def test_an_answer_without_a_body_has_no_length_to_fall_short_of(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock, status: int
+) -> None:
+    mock.add(canned.GET, URL, status=status, headers={"Content-Length": "10"})
+    assert get(module, is_async, URL).content == b""
+
+
+def test_a_chunked_answer_has_no_length_to_fall_short_of(
+    module: ModuleType, mock: canned.RequestsMock
+) -> None:
+    mock.add(
+        canned.GET,
+        URL,
+        body=b"abc",
+        headers={"Content-Length": "10", "Transfer-Encoding": "chunked"},
+    )
+    assert module.get(URL).content == b"abc"
+
+
+def transport(module: ModuleType, is_async: bool, retries: int) -> Any:
+    kind = module.AsyncHTTPTransport if is_async else module.HTTPTransport
+    return kind(retries=retries)
+
+
+@pytest.mark.parametrize("kind", CONNECT_FAULTS)
+def test_a_transport_with_retries_connects_again_after_a_connect_fault_as_its_pool_does(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock, kind: str
+) -> None:
+    mock.add(canned.GET, URL, body=getattr(faults, kind)(), times=2)
+    mock.add(canned.GET, URL, body="connected")
+    answer = get(module, is_async, URL, transport=transport(module, is_async, retries=2))
+    assert answer.text == "connected"
+    assert [type(call.response).__name__ for call in mock.calls] == [
+        FAULTS[kind][0],
+        FAULTS[kind][0],
+        "Response",
+    ]
+
+
+def test_a_connect_fault_outlasting_the_retries_is_raised(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock
+) -> None:
+    mock.add(canned.GET, URL, body=faults.connection_refused(), times=2)
+    mock.add(canned.GET, URL, body="connected")
+    with pytest.raises(module.ConnectError):
+        get(module, is_async, URL, transport=transport(module, is_async, retries=1))
+    assert len(mock.calls) == 2
+
+
+@pytest.mark.parametrize("body", ["reset", "given"])
+def test_retries_do_not_repeat_a_read_fault_or_a_route_s_own_connect_error(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock, body: str
+) -> None:
+    """httpcore retries only the connect errors its pool meets."""
+    error = faults.connection_reset() if body == "reset" else module.ConnectError("given")
+    mock.add(canned.GET, URL, body=error)
+    with pytest.raises((module.ReadError, module.ConnectError)):
+        get(module, is_async, URL, transport=transport(module, is_async, retries=2))
+    assert len(mock.calls) == 1
+
+
+def test_an_unmatched_request_is_refused_once_whatever_the_retries(
+    module: ModuleType, is_async: bool, mock: canned.RequestsMock
+) -> None:
+    with pytest.raises(module.ConnectError):
+        get(module, is_async, URL, transport=transport(module, is_async, retries=2))
+    assert len(mock.calls) == 1
+
+
+def test_with_real_time_an_async_client_s_latency_lets_other_tasks_run(
+    module: ModuleType,
+) -> None:
+    order: list[str] = []
+
+    async def main() -> None:
+        in_flight = asyncio.Event()
+
+        def answer(request: Any) -> tuple[int, dict[str, str], str]:
+            in_flight.set()  # the request is being answered: its latency comes next
+            return (200, {}, "late")
+
+        async def other() -> None:
+            await in_flight.wait()
+            order.append("other task ran")
+
+        async def fetch() -> None:
+            async with module.AsyncClient() as client:
+                await client.get(URL)
+            order.append("answered")
+
+        with canned.RequestsMock(real_time=True) as timed:
+            timed.add_callback(canned.GET, URL, callback=answer, latency=0.05)
+            await asyncio.gather(fetch(), other())
+
+    asyncio.run(main())
+    assert order == ["other task ran", "answered"]

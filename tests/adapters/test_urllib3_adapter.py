@@ -3,24 +3,34 @@ returns, retries and raises is what urllib3 gives with a server."""
 
 from __future__ import annotations
 
+import errno
 import gzip
 import http.client
 import io
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
-import botocore.exceptions
 import pytest
 import requests
 import urllib3
 from tests.servers import EchoHandler, serving
 from urllib3 import HTTPConnectionPool, HTTPResponse
-from urllib3.exceptions import HostChangedError, MaxRetryError, NewConnectionError, ResponseError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HostChangedError,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    ResponseError,
+)
 from urllib3.util.retry import Retry
 
 import canned
+from canned import faults
 from canned._adapters import ADAPTERS
 from canned._adapters.urllib3 import intercepted_urlopen
 from canned._core import dispatch
@@ -525,52 +535,308 @@ def test_the_layer_below_is_told_a_passed_through_request_is_being_sent_for_real
     assert seen == [True]
 
 
-# -- botocore, a real client on urllib3 --------------------------------------------------------------
+# -- faults and latency ----------------------------------------------------------------------------
 
-S3_URL = "https://s3.amazonaws.com/"
-BUCKETS = b"""<?xml version="1.0" encoding="UTF-8"?>
-<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
-  <Owner><ID>abc</ID><DisplayName>me</DisplayName></Owner>
-  <Buckets><Bucket><Name>reports</Name><CreationDate>2024-01-02T03:04:05.000Z</CreationDate></Bucket></Buckets>
-</ListAllMyBucketsResult>"""
+READ_TIMEOUT = faults.read_timeout().message
 
 
-@pytest.fixture
-def s3(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
-    """An S3 client with fake credentials and region, no config files, no instance metadata,
-    and one attempt per call; canned answers everything it sends."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp_path / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_MAX_ATTEMPTS": "1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    client = boto3.session.Session().client("s3")
-    yield client
-    client.close()
+def fault_route(mock: canned.RequestsMock, fault: faults.Fault, method: str = canned.GET) -> None:
+    mock.add(method, URL, body=fault)
 
 
-@pytest.mark.filterwarnings("ignore::boto3.exceptions.PythonDeprecationWarning")
-def test_a_boto3_s3_client_lists_the_buckets_canned_answers(
-    mock: canned.RequestsMock, s3: Any
+def test_a_connect_timeout_with_retries_off_is_urllib3s_connect_timeout_error(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
 ) -> None:
-    mock.add(canned.GET, S3_URL, body=BUCKETS, content_type="application/xml")
-    buckets = s3.list_buckets()["Buckets"]
-    assert [bucket["Name"] for bucket in buckets] == ["reports"]
-    assert mock.calls[0].request.headers["Authorization"].startswith("AWS4-HMAC-SHA256")
+    fault_route(mock, faults.connect_timeout())
+    with pytest.raises(ConnectTimeoutError) as raised:
+        pool_manager.request("GET", URL, retries=False)
+    assert type(raised.value) is ConnectTimeoutError
+    assert raised.value.args[1] == "canned fault: the connection timed out"
+    assert isinstance(raised.value.__cause__, socket.timeout)
 
 
-@pytest.mark.filterwarnings("ignore::boto3.exceptions.PythonDeprecationWarning")
-def test_an_unmatched_boto3_call_raises_botocores_endpoint_connection_error(
-    mock: canned.RequestsMock, s3: Any
+def test_a_read_timeout_with_retries_off_is_urllib3s_read_timeout_error_for_the_url(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
 ) -> None:
-    with pytest.raises(botocore.exceptions.EndpointConnectionError) as raised:
-        s3.list_buckets()
-    assert str(raised.value) == f'Could not connect to the endpoint URL: "{S3_URL}"'
-    assert REFUSED in str(raised.value.kwargs["error"])
+    fault_route(mock, faults.read_timeout())
+    with pytest.raises(ReadTimeoutError) as raised:
+        pool_manager.request("GET", URL, retries=False)
+    assert str(raised.value) == (
+        f"HTTPSConnectionPool(host='api.example.test', port=443): {READ_TIMEOUT}"
+    )
+    assert raised.value.url == "/r"
+    assert isinstance(raised.value.__cause__, socket.timeout)
+
+
+def test_a_refused_connection_with_retries_off_is_a_new_connection_error_from_the_refusal(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    fault_route(mock, faults.connection_refused())
+    with pytest.raises(NewConnectionError) as raised:
+        pool_manager.request("GET", URL, retries=False)
+    assert type(raised.value) is NewConnectionError
+    assert str(raised.value) == (
+        "HTTPSConnection(host='api.example.test', port=443): Failed to establish a new "
+        "connection: [Errno 111] canned fault: the connection was refused"
+    )
+    refusal = raised.value.__cause__
+    assert isinstance(refusal, ConnectionRefusedError)
+    assert refusal.errno == errno.ECONNREFUSED
+
+
+def test_a_reset_connection_with_retries_off_is_a_protocol_error_wrapping_the_reset(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    fault_route(mock, faults.connection_reset())
+    with pytest.raises(ProtocolError) as raised:
+        pool_manager.request("GET", URL, retries=False)
+    message, reset = raised.value.args
+    assert message == "Connection aborted."
+    assert isinstance(reset, ConnectionResetError)
+    assert (reset.errno, reset.strerror) == (
+        errno.ECONNRESET,
+        "canned fault: the connection was reset by the server",
+    )
+
+
+def test_a_dns_failure_with_retries_off_is_a_name_resolution_error_from_the_lookup(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    fault_route(mock, faults.dns_failure())
+    with pytest.raises(NameResolutionError) as raised:
+        pool_manager.request("GET", URL, retries=False)
+    assert str(raised.value) == (
+        "HTTPSConnection(host='api.example.test', port=443): Failed to resolve "
+        "'api.example.test' ([Errno -2] canned fault: the host name could not be resolved)"
+    )
+    assert isinstance(raised.value.__cause__, socket.gaierror)
+
+
+def test_under_urllib3_1_a_dns_failure_is_a_new_connection_error(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(urllib3.exceptions, "NameResolutionError")  # as urllib3 1 lacks it
+    fault_route(mock, faults.dns_failure())
+    with pytest.raises(NewConnectionError) as raised:
+        pool_manager.request("GET", URL, retries=False)
+    assert str(raised.value).endswith(
+        "Failed to establish a new connection: "
+        "[Errno -2] canned fault: the host name could not be resolved"
+    )
+
+
+def test_a_malformed_answer_with_retries_off_is_a_protocol_error_wrapping_a_bad_status_line(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    fault_route(mock, faults.malformed())
+    with pytest.raises(ProtocolError) as raised:
+        pool_manager.request("GET", URL, retries=False)
+    message, bad_line = raised.value.args
+    assert message == "Connection aborted."
+    assert isinstance(bad_line, http.client.BadStatusLine)
+    assert bad_line.args == ("canned fault: the answer is not HTTP",)
+
+
+FAULTS_MET = [
+    (faults.connect_timeout(), ConnectTimeoutError),
+    (faults.read_timeout(), ReadTimeoutError),
+    (faults.connection_refused(), NewConnectionError),
+    (faults.connection_reset(), ProtocolError),
+    (faults.dns_failure(), NameResolutionError),
+    (faults.malformed(), ProtocolError),
+]
+FAULT_IDS = [fault.kind for fault, _ in FAULTS_MET]
+
+
+@pytest.mark.usefixtures("no_sleep")
+@pytest.mark.parametrize(("fault", "met"), FAULTS_MET, ids=FAULT_IDS)
+def test_each_fault_is_retried_by_the_default_retry_then_raises_max_retry_error_with_it_as_reason(
+    mock: canned.RequestsMock,
+    pool_manager: urllib3.PoolManager,
+    fault: faults.Fault,
+    met: type[Exception],
+) -> None:
+    fault_route(mock, fault)
+    with pytest.raises(MaxRetryError) as raised:
+        pool_manager.request("GET", URL)
+    assert type(raised.value.reason) is met
+    assert raised.value.__cause__ is raised.value.reason
+    assert str(raised.value).startswith(
+        "HTTPSConnectionPool(host='api.example.test', port=443): Max retries exceeded with url: /r"
+    )
+    assert len(mock.calls) == 4  # the first attempt and the default Retry's 3 more
+
+
+@pytest.mark.usefixtures("no_sleep")
+def test_each_attempt_is_logged_with_the_error_it_met_and_the_last_with_what_was_raised(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    fault_route(mock, faults.read_timeout())
+    with pytest.raises(MaxRetryError) as raised:
+        pool_manager.request("GET", URL, retries=Retry(total=2))
+    logged = [call.response for call in mock.calls]
+    assert [type(error) for error in logged] == [ReadTimeoutError, ReadTimeoutError, MaxRetryError]
+    assert logged[-1] is raised.value
+
+
+@pytest.mark.usefixtures("no_sleep")
+def test_a_flaky_route_is_retried_and_answered_without_sleeping_the_backoff(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    mock.add(canned.GET, URL, body=faults.connection_reset(), times=2)
+    mock.add(canned.GET, URL, json={"ok": True})
+    answer = pool_manager.request("GET", URL, retries=Retry(total=3, backoff_factor=10))
+    assert (answer.status, answer.json()) == (200, {"ok": True})
+    assert answer.retries is not None
+    assert [type(hop.error) for hop in answer.retries.history] == [ProtocolError, ProtocolError]
+    assert len(mock.calls) == 3
+
+
+@pytest.mark.usefixtures("no_sleep")
+def test_a_read_fault_of_a_post_is_not_retried_and_raises_the_error_itself(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    fault_route(mock, faults.read_timeout(), canned.POST)
+    with pytest.raises(ReadTimeoutError):
+        pool_manager.request("POST", URL, body=b"order")
     assert len(mock.calls) == 1
+
+
+@pytest.mark.usefixtures("no_sleep")
+def test_a_connect_fault_of_a_post_is_retried_as_the_request_was_never_sent(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    mock.add(canned.POST, URL, body=faults.connection_refused(), times=1)
+    mock.add(canned.POST, URL, status=201)
+    assert pool_manager.request("POST", URL, body=b"order").status == 201
+    assert [call.request.body for call in mock.calls] == [b"order", b"order"]
+
+
+@pytest.mark.usefixtures("no_sleep")
+@pytest.mark.parametrize(
+    ("fault", "retries"),
+    [
+        (faults.connect_timeout(), Retry(total=5, connect=1)),
+        (faults.connection_reset(), Retry(total=5, read=1)),
+    ],
+    ids=["connect", "read"],
+)
+def test_a_fault_counts_against_the_retrys_connect_or_read_budget(
+    mock: canned.RequestsMock,
+    pool_manager: urllib3.PoolManager,
+    fault: faults.Fault,
+    retries: Retry,
+) -> None:
+    fault_route(mock, fault)
+    with pytest.raises(MaxRetryError):
+        pool_manager.request("GET", URL, retries=retries)
+    assert len(mock.calls) == 2
+
+
+def test_a_chaos_fault_is_raised_as_urllib3s_error(pool_manager: urllib3.PoolManager) -> None:
+    chaos = faults.Chaos(1.0, faults.connection_reset(), seed=7)
+    with canned.RequestsMock(chaos=chaos) as mock:
+        mock.add(canned.GET, URL)
+        with pytest.raises(ProtocolError):
+            pool_manager.request("GET", URL, retries=False)
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [1.0, urllib3.Timeout(read=1.0), urllib3.Timeout(connect=9.0, total=1.0)],
+    ids=["seconds", "read", "total"],
+)
+def test_a_latency_over_urlopens_timeout_is_a_read_timeout(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager, timeout: Any
+) -> None:
+    mock.add(canned.GET, URL, json={}, latency=3.0)
+    with pytest.raises(ReadTimeoutError) as raised:
+        pool_manager.request("GET", URL, retries=False, timeout=timeout)
+    assert str(raised.value).endswith(READ_TIMEOUT)
+
+
+def test_a_latency_over_the_pools_timeout_is_a_read_timeout(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, json={}, latency=3.0)
+    with urllib3.PoolManager(timeout=1.0) as manager, pytest.raises(ReadTimeoutError):
+        manager.request("GET", URL, retries=False)
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [5.0, urllib3.Timeout(connect=1.0, read=5.0), None],
+    ids=["seconds", "read", "none"],
+)
+def test_a_latency_under_the_timeout_is_answered(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager, timeout: Any
+) -> None:
+    mock.add(canned.GET, URL, json={"ok": True}, latency=3.0)
+    answer = pool_manager.request("GET", URL, retries=False, timeout=timeout)
+    assert answer.json() == {"ok": True}
+
+
+def test_without_a_timeout_urllib3_waits_out_any_latency(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    mock.add(canned.GET, URL, json={"ok": True}, latency=300.0)
+    assert pool_manager.request("GET", URL, retries=False).json() == {"ok": True}
+
+
+CUT_SHORT = "Connection broken: IncompleteRead(10 bytes read, 90 more expected)"
+
+
+def test_a_truncated_body_breaks_the_preloading_read_with_a_protocol_error(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    mock.add(canned.GET, URL, body=b"x" * 100, faults=faults.truncated(after=10))
+    with pytest.raises(ProtocolError) as raised:
+        pool_manager.request("GET", URL, retries=False)
+    message, incomplete = raised.value.args
+    assert message == CUT_SHORT
+    assert isinstance(incomplete, http.client.IncompleteRead)
+
+
+@pytest.mark.usefixtures("no_sleep")
+def test_a_truncated_preloaded_body_is_a_read_error_urlopen_retries(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    mock.add(canned.GET, URL, body=b"x" * 100, faults=faults.truncated(after=10), times=1)
+    mock.add(canned.GET, URL, body=b"whole")
+    answer = pool_manager.request("GET", URL, retries=Retry(total=1))
+    assert answer.data == b"whole"
+    assert [type(call.response) for call in mock.calls] == [ProtocolError, HTTPResponse]
+
+
+@pytest.mark.usefixtures("no_sleep")
+def test_a_truncated_preloaded_body_raises_max_retry_error_when_retries_run_out(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    mock.add(canned.GET, URL, body=b"x" * 100, faults=faults.truncated(after=10))
+    with pytest.raises(MaxRetryError) as raised:
+        pool_manager.request("GET", URL, retries=Retry(total=1))
+    reason = raised.value.reason
+    assert isinstance(reason, ProtocolError)
+    assert reason.args[0] == CUT_SHORT
+    assert len(mock.calls) == 2
+
+
+def test_a_truncated_streamed_body_yields_its_first_bytes_then_a_protocol_error(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    mock.add(canned.GET, URL, body=b"x" * 100, faults=faults.truncated(after=10))
+    answer = pool_manager.request("GET", URL, preload_content=False)
+    streamed = answer.stream(4)
+    assert [next(streamed), next(streamed)] == [b"xxxx", b"xxxx"]
+    with pytest.raises(ProtocolError) as raised:
+        list(streamed)
+    assert raised.value.args[0] == CUT_SHORT
+    assert answer.headers["Content-Length"] == "100"
+
+
+def test_a_truncated_streamed_body_read_whole_raises_a_protocol_error(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    mock.add(canned.GET, URL, body=b"x" * 100, faults=faults.truncated(after=10))
+    answer = pool_manager.request("GET", URL, preload_content=False)
+    with pytest.raises(ProtocolError) as raised:
+        answer.read()
+    assert raised.value.args[0] == CUT_SHORT

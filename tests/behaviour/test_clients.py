@@ -386,6 +386,7 @@ def test_requests_reads_server_sent_events_line_by_line() -> None:
     assert sse_contents(lines) == ["Hel", "lo"]
 
 
+@pytest.mark.mutation_unsafe  # names the caller's line: a trampoline frame under mutmut
 def test_the_unmatched_warning_points_at_the_line_that_sent_the_request(client: Client) -> None:
     refusal = pytest.raises(client.connect_error)
     with (

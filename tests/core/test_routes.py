@@ -38,7 +38,7 @@ def mock() -> canned.RequestsMock:
         (lambda m: m.add("GET", URL, status=-1), ValueError, "add(): status must be an int from 0 to 999, got -1 (int)"),
         (lambda m: m.add("GET", URL, json={1, 2}), TypeError, "add(): json must be serialisable to JSON, got {1, 2} (set): Object of type set is not JSON serializable"),
         (lambda m: m.add("GET", URL, json={"a": 1}, body="x"), ValueError, "add(): pass json= or body=, not both"),
-        (lambda m: m.add("GET", URL, body=12), TypeError, "add(): body must be str, bytes, a file object, an iterable of bytes or an exception, got 12 (int)"),
+        (lambda m: m.add("GET", URL, body=12), TypeError, "add(): body must be str, bytes, a file object, an iterable of bytes, an exception or a fault, got 12 (int)"),
         (lambda m: m.add("GET", URL, headers="X: 1"), TypeError, "add(): headers must be a dict or a list of (name, value) pairs, got 'X: 1' (str)"),
         (lambda m: m.add("GET", URL, headers=[("X", "1", "2")]), TypeError, "add(): headers must be a dict or a list of (name, value) pairs, got [('X', '1', '2')] (list)"),
         (lambda m: m.add("GET", URL, headers={" ": "1"}), TypeError, "add(): headers must be pairs whose names are non-empty strings, got ' ' (str)"),
@@ -60,7 +60,7 @@ def mock() -> canned.RequestsMock:
         (lambda m: m.add_passthru(5), TypeError, "add_passthru(): prefix must be a non-empty URL prefix string or a compiled regex, got 5 (int)"),
         (lambda m: m.assert_call_count(URL, "1"), TypeError, "assert_call_count(): count must be an int, got '1' (str)"),
         (lambda m: m.assert_call_count(7, 1), TypeError, "assert_call_count(): url must be a URL string, got 7 (int)"),
-        (lambda m: m.add("GET", URL, body=[b"a", 1]), TypeError, "add(): body must be str, bytes, a file object, an iterable of bytes or an exception, got [b'a', 1] (list)"),
+        (lambda m: m.add("GET", URL, body=[b"a", 1]), TypeError, "add(): body must be str, bytes, a file object, an iterable of bytes, an exception or a fault, got [b'a', 1] (list)"),
     ],
 )  # fmt: skip
 def test_a_bad_argument_fails_where_it_is_given(

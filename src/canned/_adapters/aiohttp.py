@@ -4,9 +4,12 @@ Owns: the patches of `aiohttp.BaseConnector.connect` and `aiohttp.ClientRequest.
 in-memory connection they share (`CannedConnection`: a transport that keeps the bytes aiohttp
 writes, and aiohttp's own `ResponseHandler` as its protocol), `to_request` (the request as
 written -> view) and the conversions the dispatch path uses (a `Reply` -> HTTP/1.1 bytes fed to
-aiohttp's own response parser; the `ClientConnectorError` of a refused connection; the real
-connection for a passthrough). Everything above the connection (cookies, redirects, `base_url`,
-`raise_for_status`, auth, default headers, trace configs, middlewares) stays aiohttp's own code.
+aiohttp's own response parser, a body shorter than its Content-Length ending the connection
+early; the `ClientConnectorError` of a refused connection; each fault as the error aiohttp meets
+for it, a connect fault in `connect` and the others on the connection it reads; the read timeout
+of the session's `ClientTimeout`; the real connection for a passthrough). Everything above the
+connection (cookies, redirects, `base_url`, `raise_for_status`, auth, default headers, trace
+configs, middlewares) stays aiohttp's own code.
 aiohttp is imported only when a mock is first activated, and only if it is installed.
 """
 
@@ -16,14 +19,18 @@ import asyncio
 import errno
 import functools
 import importlib
+import socket
 from collections.abc import AsyncIterable, AsyncIterator, Iterator
 from types import ModuleType
-from typing import Any, Callable, Final
+from typing import TYPE_CHECKING, Any, Callable, Final
 
 from canned._core import activation
 from canned._core.dispatch import dispatch_async
 from canned._core.reply import Reply
 from canned._core.request import Request
+
+if TYPE_CHECKING:
+    from canned._core.faults import Fault
 
 CHUNK_SIZE: Final = 65_536
 NO_BODY_STATUSES: Final = frozenset({204, 304})
@@ -152,9 +159,23 @@ async def feed(protocol: Any, transport: CannedTransport, body: Any, is_chunked:
         protocol.data_received(chunked(b""))  # the last chunk
 
 
+async def end_early(protocol: Any, transport: CannedTransport) -> None:
+    """The server closes the connection before the body's Content-Length is reached: once the
+    reader has taken the bytes that came (aiohttp resumes reading then), the connection ends,
+    and aiohttp's parser fails the body with its own `ClientPayloadError`."""
+    await transport.readable.wait()
+    if not transport.is_closing():  # not closed by the reader meanwhile
+        protocol.connection_lost(None)
+
+
 def raise_error(error: BaseException) -> Any:
     """What `send` does when the answer is an error: raise it."""
     raise error
+
+
+def read_answer(conn: Any) -> Any:
+    """What `send` does when the error is on the connection: the response, which meets it."""
+    return conn.response
 
 
 def response_head(reply: Reply, headers: list[tuple[str, str]]) -> bytes:
@@ -188,6 +209,12 @@ def serve(reply: Reply, method: str, conn: Any) -> Any:
             protocol.data_received(chunked(body) if is_chunked else body)
         if is_chunked:
             protocol.data_received(chunked(b""))
+        elif has_length and len(body) < int(reply.header("Content-Length") or 0):
+            if body:
+                protocol.pause_reading()  # resumed once the reader has taken these bytes
+            conn.feeding = asyncio.get_running_loop().create_task(
+                end_early(protocol, conn.canned_transport)
+            )
     else:
         conn.feeding = asyncio.get_running_loop().create_task(
             feed(protocol, conn.canned_transport, body, is_chunked)
@@ -259,13 +286,15 @@ class AiohttpAdapter:
                 view = to_request(req, conn.canned_transport)
                 await dispatch_async(mock, view, adapter, (req, conn))
             except BaseException as error:
-                if error is not conn.connection_error:
+                if error is conn.connection_error:
+                    conn.close()
+                    raise
+                if error is not conn.read_error:
                     # the answer is an error (a body or a callback's): raised by `send`, as a
                     # server's failure is, and so by the session as it raises one
                     conn.deliver = functools.partial(raise_error, error)
-                    return conn
-                conn.close()
-                raise
+                # else the connection holds the error: the session meets it reading the answer
+                return conn
             return conn
 
         async def send(req: Any, conn: Any) -> Any:
@@ -296,6 +325,53 @@ class AiohttpAdapter:
         refusal = ConnectionRefusedError(errno.ECONNREFUSED, message)
         conn.connection_error = self.module.ClientConnectorError(req.connection_key, refusal)
         return conn.connection_error  # type: ignore[no-any-return]  # aiohttp's own
+
+    def fault_error(self, fault: Fault, context: Context) -> BaseException:
+        """The error aiohttp meets for `fault`. A connect fault is the connector's error, raised
+        from `connect` (the session turns a timeout into its `ConnectionTimeoutError`); the
+        others are put on the connection, where aiohttp's own reader meets them: the timeout of
+        `sock_read`, the `ClientOSError` of a reset, the parser's error for bytes that are not
+        HTTP (which the response raises as a `ClientResponseError`)."""
+        module = self.module
+        assert module is not None  # installed before any request reaches here
+        req, conn = context
+        kind, message = fault.kind, fault.message
+        if fault.is_connect_fault:
+            if kind == "connect_timeout":
+                conn.connection_error = asyncio.TimeoutError(message)
+                return conn.connection_error  # type: ignore[no-any-return]  # just made
+            if kind == "dns_failure":
+                cause: OSError = socket.gaierror(socket.EAI_NONAME, message)
+                error_class = getattr(module, "ClientConnectorDNSError", None)  # aiohttp 3.10+
+            else:
+                cause = ConnectionRefusedError(errno.ECONNREFUSED, message)
+                error_class = None
+            error = (error_class or module.ClientConnectorError)(req.connection_key, cause)
+            error.__cause__ = cause
+            conn.connection_error = error
+            return error  # type: ignore[no-any-return]  # aiohttp's own
+        protocol = conn.canned_protocol
+        if kind == "read_timeout":  # aiohttp 3.10+ names a read timeout SocketTimeoutError
+            timeout_class = getattr(module, "SocketTimeoutError", module.ServerTimeoutError)
+            protocol.set_exception(timeout_class(message))
+        elif kind == "connection_reset":  # what aiohttp's `connection_lost` makes of it
+            reset = ConnectionResetError(errno.ECONNRESET, message)
+            lost = module.ClientOSError(*reset.args)
+            lost.__cause__ = reset  # as aiohttp chains it for a waiting reader
+            protocol.set_exception(lost)
+        else:  # malformed: aiohttp's parser reads what is not HTTP
+            protocol.set_response_params()
+            protocol.data_received(message.encode("utf-8") + b"\r\n\r\n")
+        conn.read_error = protocol.exception()
+        conn.deliver = functools.partial(read_answer, conn)
+        return conn.read_error  # type: ignore[no-any-return]  # aiohttp's own
+
+    def read_timeout(self, context: Context) -> float | None:
+        """The session's (or the request's) `ClientTimeout`: `sock_read` or `total`, the
+        shorter, 0 or None meaning no limit."""
+        timeout = context[1].timeout
+        limits = [limit for limit in (timeout.sock_read, timeout.total) if limit]
+        return min(limits) if limits else None
 
     def send(self, context: Context) -> Any:
         raise NotImplementedError("aiohttp sends only from a coroutine: see send_async")
@@ -343,6 +419,7 @@ def _connection_class() -> type:
             # an error of the connection itself (refused; a passthrough's failed connect),
             # raised from `connect`, where aiohttp raises one
             self.connection_error: BaseException | None = None
+            self.read_error: BaseException | None = None  # a fault aiohttp meets reading
             self.feeding: Any = None  # the task streaming a body given as chunks
 
         def use(self, real: Any) -> None:

@@ -8,7 +8,9 @@ sends and, once a request is complete, parses it into the view (`to_request`) an
 and the conversions the dispatch path uses: a `Reply` served as HTTP/1.1 bytes that the
 connection's own `HTTPResponse` parses (status, headers, `read(n)`, chunks, HEAD);
 `ConnectionRefusedError` when unmatched, raised inside `request()` so that urllib wraps it in
-`URLError`; a passthrough connects for real and sends the bytes collected.
+`URLError`; each fault as the error a real server's gives (a connect fault from `request()`, the
+others from the socket read inside `getresponse()`, malformed bytes from http.client's own
+parser); a passthrough connects for real and sends the bytes collected.
 
 urllib3's connections subclass `HTTPConnection` but connect themselves (they override `connect`),
 so they never get a `CannedSocket`: urllib3 and requests are intercepted by their own adapters.
@@ -25,12 +27,15 @@ import itertools
 import socket
 from collections.abc import AsyncIterable, Iterable, Iterator
 from functools import partial
-from typing import Any, Callable, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Final, NamedTuple
 
 from canned._core import activation
 from canned._core.dispatch import dispatch, passing_through
 from canned._core.reply import Reply
 from canned._core.request import Request
+
+if TYPE_CHECKING:
+    from canned._core.faults import Fault
 
 CHUNK_SIZE: Final = 65_536
 CRLF: Final = b"\r\n"
@@ -199,14 +204,22 @@ class Answer(io.RawIOBase):
         return size
 
 
-class NoAnswer(io.RawIOBase):
-    """What a server sends while a request is incomplete: nothing, until the client times out."""
+class FailedRead(io.RawIOBase):
+    """A socket whose reads fail with `error`: the server reset the connection, did not answer
+    in time, or (the request being incomplete) is still waiting for the rest of it."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error: BaseException | None = error
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        raise socket.timeout(NOT_COMPLETE)
+        error, self.error = self.error, None
+        if error is None:  # read again after the error: Python's reader retries on EINTR
+            return 0  # the connection is over
+        raise error
 
 
 def body_pieces(body: Any) -> Iterator[bytes]:
@@ -319,8 +332,11 @@ class CannedSocket:
         return real
 
     def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
-        """Asked for only when `getresponse` has no answer to give: the request is incomplete."""
-        return io.BufferedReader(NoAnswer())
+        """What `getresponse` reads when it has no answer to give: the answer's error, raised
+        as the read fails (so http.client closes the connection after a reset, as it does),
+        else the request is incomplete and nothing comes until the client times out."""
+        error, self.answer_error = self.answer_error, None
+        return io.BufferedReader(FailedRead(error or socket.timeout(NOT_COMPLETE)))
 
     def close(self) -> None:
         if self.real is not None:
@@ -350,6 +366,34 @@ class HttpClientConversions:
         response.begin()
         return response
 
+    def fault_error(self, fault: Fault, context: Context) -> BaseException:
+        """The error a real server's `fault` gives: a connect fault is raised from `request()`,
+        where the connection is made (so urlopen wraps it in `URLError`), the others from the
+        read of the answer in `getresponse()`, which urlopen lets out as they are."""
+        kind, message = fault.kind, fault.message
+        error: BaseException
+        if kind == "malformed":
+            return not_http(context, message.encode())
+        if kind in ("connect_timeout", "read_timeout"):
+            error = socket.timeout(message)  # TimeoutError from Python 3.10
+        elif kind == "connection_refused":
+            error = ConnectionRefusedError(errno.ECONNREFUSED, message)
+        elif kind == "dns_failure":
+            error = socket.gaierror(socket.EAI_NONAME, message)
+        else:  # a reset (a truncated body arrives short instead: never asked for)
+            error = ConnectionResetError(errno.ECONNRESET, message)
+        if fault.is_connect_fault:
+            context.socket.connection_error = error
+        return error
+
+    def read_timeout(self, context: Context) -> float | None:
+        """The connection's `timeout` (urlopen's `timeout=`); when it was not given, the
+        sockets' default (`socket.setdefaulttimeout`, None unless set), as a real socket's."""
+        timeout: Any = context.connection.timeout
+        if timeout is None or isinstance(timeout, (int, float)):
+            return timeout
+        return socket.getdefaulttimeout()  # socket's "not given" marker
+
     def adopt(self, response: Any, context: Context) -> Any:
         return response  # a custom route's own HTTPResponse
 
@@ -377,6 +421,17 @@ class HttpClientConversions:
 client: Final = HttpClientConversions()
 
 
+def not_http(context: Context, data: bytes) -> BaseException:
+    """The error the connection's own response class raises reading `data` (not HTTP) as an
+    answer: `BadStatusLine`, as from a server that answers with something else."""
+    response = context.connection.response_class(Answer(iter((data,))), method=context.method)  # type: ignore[arg-type]  # `makefile` is all it reads
+    try:
+        response.begin()
+    except http.client.HTTPException as error:
+        return error
+    return http.client.BadStatusLine(data.decode("latin-1"))  # a response class that takes it
+
+
 # -- the patches ---------------------------------------------------------------------------------
 
 CONNECTIONS: Final = (http.client.HTTPConnection, http.client.HTTPSConnection)
@@ -399,9 +454,6 @@ def intercepted_getresponse(connection: http.client.HTTPConnection) -> http.clie
     """`HTTPConnection.getresponse`: the answer the request got, through http.client's own
     `getresponse` (which keeps the connection's state), else the original's response."""
     canned_socket = connection.sock
-    if isinstance(canned_socket, CannedSocket) and canned_socket.answer_error is not None:
-        error, canned_socket.answer_error = canned_socket.answer_error, None
-        raise error
     if not isinstance(canned_socket, CannedSocket) or canned_socket.answer is None:
         return interceptor.original_getresponse(connection)
     response, canned_socket.answer = canned_socket.answer, None

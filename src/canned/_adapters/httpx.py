@@ -3,27 +3,52 @@
 Owns: the patches of `HTTPTransport.handle_request` and `AsyncHTTPTransport.handle_async_request`
 (so every `Client`/`AsyncClient`, and SDK transports subclassing them, are intercepted),
 `to_request` (httpx.Request -> view) and the conversions the dispatch path uses (a `Reply` ->
-httpx.Response, its header text as the bytes a server sends; the client's own `ConnectError`).
+httpx.Response, its header text as the bytes a server sends; the client's own `ConnectError`;
+each fault as the exception httpx raises for it, wrapping httpcore's as httpx does; a body
+shorter than its Content-Length failing as a server's that closes early; a route's latency in
+`response.elapsed`), and the transport's connect `retries=`, emulated unslept (httpcore retries
+inside the pool, below the patched seam).
 Both packages share one API, so one module serves both; each is imported only when a mock is
-first activated, and only if it is installed.
+first activated, and only if it is installed (httpcore, or httpcore2, only when a fault is made).
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
+import socket
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterator
+from datetime import timedelta
 from types import ModuleType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from canned._core import activation
 from canned._core.dispatch import dispatch, dispatch_async
 from canned._core.reply import Reply
 from canned._core.request import Request
 
+if TYPE_CHECKING:
+    from canned._core.faults import Fault
+
 CHUNK_SIZE: Final = 65_536
 # What the conversions need for one request: the transport, the httpx.Request, and whether the
 # client is async.
 Context = tuple[Any, Any, bool]
+# A status whose answer has no body whatever its Content-Length says (RFC 9110 6.4.1).
+NO_BODY_STATUSES: Final = frozenset({204, 304})
+# Each fault kind: httpx's exception (httpcore's of the same name inside it, as httpx maps it),
+# and the error beneath httpcore's as a real socket raises it (None: h11's parse error).
+FAULT_ERRORS: Final[dict[str, tuple[str, Callable[[str], BaseException] | None]]] = {
+    "connect_timeout": ("ConnectTimeout", socket.timeout),
+    "read_timeout": ("ReadTimeout", socket.timeout),
+    "connection_refused": (
+        "ConnectError",
+        lambda text: ConnectionRefusedError(errno.ECONNREFUSED, text),
+    ),
+    "dns_failure": ("ConnectError", lambda text: socket.gaierror(socket.EAI_NONAME, text)),
+    "connection_reset": ("ReadError", lambda text: ConnectionResetError(errno.ECONNRESET, text)),
+    "malformed": ("RemoteProtocolError", None),
+}
 
 
 def to_request(request: Any) -> Request:
@@ -56,7 +81,61 @@ def on_the_wire(text: str) -> str | bytes:
     return sent
 
 
+def core_of(module: ModuleType) -> ModuleType:
+    """httpcore for httpx, httpcore2 for httpx2: the package whose errors httpx wraps."""
+    return importlib.import_module(module.__name__.replace("httpx", "httpcore"))
+
+
+def wrapped(
+    module: ModuleType, name: str, message: str, request: Any, beneath: BaseException | None
+) -> BaseException:
+    """httpx's exception `name` for `request`, raised from httpcore's as httpx raises it."""
+    lower = getattr(core_of(module), name)(message)
+    lower.__cause__ = beneath
+    error: BaseException = getattr(module, name)(message, request=request)
+    error.__cause__ = lower
+    return error
+
+
+def short_body_error(
+    module: ModuleType, request: Any, received: int, promised: int
+) -> BaseException:
+    """What httpx raises while reading a body that ends before its Content-Length: h11's text."""
+    message = (
+        "peer closed connection without sending complete message body "
+        f"(received {received} bytes, expected {promised})"
+    )
+    return wrapped(module, "RemoteProtocolError", message, request, None)
+
+
+def promised_length(reply: Reply, method: str) -> int | None:
+    """The body length a reply's headers promise, when the client reads it by that length."""
+    if method == "HEAD" or reply.status in NO_BODY_STATUSES or reply.status < 200:
+        return None
+    if reply.header("Transfer-Encoding") is not None:  # chunked wins over a length
+        return None
+    length = reply.header("Content-Length")
+    return int(length) if length is not None and length.strip().isdigit() else None
+
+
+def add_latency(response: Any, latency: float) -> None:
+    """`response.elapsed` plus `latency`: called as the body's stream closes, just after the
+    client's timer stopped (httpx sets `elapsed` itself, then closes the stream it wraps), so
+    the client reports the answer as taking that long though no time passed."""
+    if not latency or response is None:
+        return
+    try:
+        measured = response.elapsed
+    except RuntimeError:  # read from a transport without a client: no timer ran
+        measured = timedelta(0)
+    response.elapsed = measured + timedelta(seconds=latency)
+
+
 def _sync_chunks(body: Any) -> Iterator[bytes]:
+    if isinstance(body, bytes):
+        for start in range(0, len(body), CHUNK_SIZE):
+            yield body[start : start + CHUNK_SIZE]
+        return
     if hasattr(body, "read"):
         while chunk := body.read(CHUNK_SIZE):
             yield chunk
@@ -74,24 +153,70 @@ async def _async_chunks(body: Any) -> AsyncIterator[bytes]:
         yield chunk
 
 
+class Delivery:
+    """How a body reaches the client: the answer's latency, reported in `elapsed` when the
+    stream closes, and the length its headers promised (None: no promise to break), checked
+    when the body ends. `response` is set once the response around the stream is made."""
+
+    def __init__(self, module: ModuleType, latency: float, promised: int | None) -> None:
+        self.module = module
+        self.latency = latency
+        self.promised = promised
+        self.response: Any = None
+
+    def check_end(self, received: int) -> None:
+        """At the body's end: the client's protocol error if it fell short of its promise."""
+        if self.promised is not None and received < self.promised:
+            raise short_body_error(self.module, self.response.request, received, self.promised)
+
+
 def _stream_classes(module: ModuleType) -> tuple[type, type]:
-    """The package's sync and async byte streams over a body given as chunks or a file."""
+    """The package's sync and async byte streams over a body given as bytes, chunks or a file."""
 
     class SyncStream(module.SyncByteStream):  # type: ignore[name-defined,misc]  # runtime base
-        def __init__(self, body: Any) -> None:
+        def __init__(self, body: Any, delivery: Delivery) -> None:
             self.body = body
+            self.delivery = delivery
 
         def __iter__(self) -> Iterator[bytes]:
-            return _sync_chunks(self.body)
+            received = 0
+            for chunk in _sync_chunks(self.body):
+                received += len(chunk)
+                yield chunk
+            self.delivery.check_end(received)
+
+        def close(self) -> None:
+            add_latency(self.delivery.response, self.delivery.latency)
 
     class AsyncStream(module.AsyncByteStream):  # type: ignore[name-defined,misc]  # runtime base
-        def __init__(self, body: Any) -> None:
+        def __init__(self, body: Any, delivery: Delivery) -> None:
             self.body = body
+            self.delivery = delivery
 
-        def __aiter__(self) -> AsyncIterator[bytes]:
-            return _async_chunks(self.body)
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            received = 0
+            async for chunk in _async_chunks(self.body):
+                received += len(chunk)
+                yield chunk
+            self.delivery.check_end(received)
+
+        async def aclose(self) -> None:
+            add_latency(self.delivery.response, self.delivery.latency)
 
     return SyncStream, AsyncStream
+
+
+def connect_retries(transport: Any) -> int:
+    """The `retries=` given to an `HTTPTransport`: httpcore's pool keeps it, privately (0 for
+    a transport whose pool has none)."""
+    return getattr(getattr(transport, "_pool", None), "_retries", 0) or 0
+
+
+def is_from_the_pool(module: ModuleType, error: BaseException) -> bool:
+    """Whether `error` is a connect fault as httpcore's pool raises it: the errors its
+    `retries=` retries (an unmatched request's refusal or a route's own exception are not)."""
+    core = core_of(module)
+    return isinstance(error.__cause__, (core.ConnectError, core.ConnectTimeout))
 
 
 class HttpxAdapter:
@@ -130,22 +255,38 @@ class HttpxAdapter:
         module.AsyncHTTPTransport.handle_async_request = self.async_send
 
     def _sends(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
-        """The transports' intercepting `handle_request` and `handle_async_request`."""
+        """The transports' intercepting `handle_request` and `handle_async_request`; a
+        transport made with `retries=` sends again after a connect fault, as its pool would."""
         adapter = self
+        module = self.module
+        assert module is not None  # made on the first install
 
         def handle_request(transport: Any, request: Any) -> Any:
             mock = activation.current()
             if mock is None:  # the last mock left while this call was on its way
                 return adapter.sync_original(transport, request)
-            return dispatch(mock, to_request(request), adapter, (transport, request, False))
+            context = (transport, request, False)
+            for _ in range(connect_retries(transport)):  # httpcore's, unslept
+                try:
+                    return dispatch(mock, to_request(request), adapter, context)
+                except (module.ConnectError, module.ConnectTimeout) as error:
+                    if not is_from_the_pool(module, error):
+                        raise
+            return dispatch(mock, to_request(request), adapter, context)
 
         async def handle_async_request(transport: Any, request: Any) -> Any:
             mock = activation.current()
             if mock is None:
                 return await adapter.async_original(transport, request)
             await request.aread()
-            view = to_request(request)
-            return await dispatch_async(mock, view, adapter, (transport, request, True))
+            context = (transport, request, True)
+            for _ in range(connect_retries(transport)):
+                try:
+                    return await dispatch_async(mock, to_request(request), adapter, context)
+                except (module.ConnectError, module.ConnectTimeout) as error:
+                    if not is_from_the_pool(module, error):
+                        raise
+            return await dispatch_async(mock, to_request(request), adapter, context)
 
         return handle_request, handle_async_request
 
@@ -171,6 +312,20 @@ class HttpxAdapter:
         assert self.module is not None  # installed before any request reaches here
         return self.module.ConnectError(message, request=context[1])  # type: ignore[no-any-return]  # httpx's own
 
+    def fault_error(self, fault: Fault, context: Context) -> BaseException:
+        """What httpx raises for `fault` from a real server, httpcore's error inside (and the
+        socket's inside that), carrying `fault.message` and the request. All come out of the
+        transport's `handle_request`, as a real pool's do."""
+        assert self.module is not None  # installed before any request reaches here
+        name, beneath = FAULT_ERRORS[fault.kind]
+        lower = None if beneath is None else beneath(fault.message)
+        return wrapped(self.module, name, fault.message, context[1], lower)
+
+    def read_timeout(self, context: Context) -> float | None:
+        """The request's read timeout: httpx puts its `Timeout` in the request's extensions."""
+        timeout = context[1].extensions.get("timeout") or {}
+        return timeout.get("read")
+
     def adopt(self, response: Any, context: Context) -> Any:
         return response  # a custom route's own httpx.Response
 
@@ -194,18 +349,22 @@ class HttpxAdapter:
             "request": request,
             "extensions": extensions,
         }
+        delivery = Delivery(module, reply.elapsed, None)
         if isinstance(body, bytes):
             # unread, as from a server: the client times it (`elapsed`) and may stream it
             if reply.header("Content-Length") is None and reply.header("Transfer-Encoding") is None:
                 common["headers"].append(("Content-Length", str(len(body))))
-            return module.Response(stream=module.ByteStream(body), **common)
-        if is_async:
-            return module.Response(stream=self.async_stream(body), **common)
-        if isinstance(body, AsyncIterable):
+            promised = promised_length(reply, request.method)
+            if not reply.elapsed and (promised is None or promised <= len(body)):
+                return module.Response(stream=module.ByteStream(body), **common)
+            delivery.promised = promised  # a short body fails as it is read
+        elif not is_async and isinstance(body, AsyncIterable):
             raise TypeError(
                 "a sync httpx client cannot read an async iterator body; give an iterator"
             )
-        return module.Response(stream=self.sync_stream(body), **common)
+        stream = (self.async_stream if is_async else self.sync_stream)(body, delivery)
+        delivery.response = module.Response(stream=stream, **common)
+        return delivery.response
 
 
 httpx_adapter: Final = HttpxAdapter("httpx")

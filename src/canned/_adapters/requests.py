@@ -4,16 +4,23 @@ Owns: the patch of `requests.adapters.HTTPAdapter.send` (so every Session, mount
 library built on requests is intercepted), `to_request` (PreparedRequest -> view), the
 conversions the dispatch path uses (a `Reply` -> a real `requests.Response` built by the
 adapter's own `build_response` over an unread `urllib3.HTTPResponse`; `requests.ConnectionError`
-when unmatched), and urllib3 `Retry` emulated without sleeping.
+when unmatched; each fault as the exception requests raises for it), urllib3 `Retry` emulated
+without sleeping, and the clock `Session.send` times requests with (so `elapsed` shows latency).
 """
 
 from __future__ import annotations
 
+import errno
+import threading
+from http.client import BadStatusLine
+from time import perf_counter
 from typing import TYPE_CHECKING, Any, Callable, Final
 
 import requests
+from requests import sessions
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError
+from urllib3.exceptions import MaxRetryError, ProtocolError
+from urllib3.util import Timeout
 from urllib3.util.retry import Retry
 
 from canned._adapters.urllib3_responses import raw_response
@@ -23,6 +30,7 @@ from canned._core.reply import Reply
 from canned._core.request import VIEW_ATTRIBUTE, Request, to_bytes
 
 if TYPE_CHECKING:
+    from canned._core.faults import Fault
     from canned._core.mock import Mock
 
 SEND_ARGUMENTS: Final = ("stream", "timeout", "verify", "cert", "proxies")
@@ -30,6 +38,7 @@ Send = Callable[..., requests.Response]
 
 # The send that was in place when canned was imported (responses' `_real_send`).
 real_send: Final[Send] = HTTPAdapter.send
+real_clock: Final = sessions.preferred_clock
 
 
 def to_request(prepared: requests.PreparedRequest, send_kwargs: dict[str, Any]) -> Request:
@@ -59,12 +68,56 @@ def to_request(prepared: requests.PreparedRequest, send_kwargs: dict[str, Any]) 
 Context = tuple[HTTPAdapter, requests.PreparedRequest, dict[str, Any], Send]
 
 
+class LatencyClock(threading.local):
+    """`requests.sessions.preferred_clock` while a mock is active: the real clock plus the
+    latency of this thread's answers, so `Session.send` measures `elapsed` as if the server
+    took that long, though no time passed."""
+
+    def __init__(self) -> None:
+        self.latency = 0.0
+
+    def __call__(self) -> float:
+        return perf_counter() + self.latency
+
+
+clock: Final = LatencyClock()
+
+
 class RequestsClient:
     """requests' conversions for the dispatch path."""
 
     def to_native(self, reply: Reply, context: Context) -> requests.Response:
         adapter, prepared, _, _ = context
+        if reply.elapsed:
+            clock.latency += reply.elapsed  # the answer took this long: `elapsed` says so
         return adapter.build_response(prepared, raw_response(reply, prepared.method or "GET"))
+
+    def fault_error(self, fault: Fault, context: Context) -> BaseException:
+        """What requests raises for `fault` from a real server (urllib3's error inside)."""
+        prepared = context[1]
+        kind, message = fault.kind, fault.message
+        if kind == "connect_timeout":
+            return requests.ConnectTimeout(message, request=prepared)
+        if kind == "read_timeout":
+            return requests.ReadTimeout(message, request=prepared)
+        if kind == "connection_reset":
+            reset = ConnectionResetError(errno.ECONNRESET, message)
+            aborted = ProtocolError("Connection aborted.", reset)
+            return requests.ConnectionError(aborted, request=prepared)
+        if kind == "malformed":
+            aborted = ProtocolError("Connection aborted.", BadStatusLine(message))
+            return requests.ConnectionError(aborted, request=prepared)
+        return requests.ConnectionError(message, request=prepared)  # refused, DNS failure
+
+    def read_timeout(self, context: Context) -> float | None:
+        """The read timeout given to `send` (a number, a `(connect, read)` pair, a urllib3
+        `Timeout`, or None)."""
+        timeout = context[2].get("timeout")
+        if isinstance(timeout, tuple):
+            return timeout[1]  # type: ignore[no-any-return]  # (connect, read)
+        if isinstance(timeout, Timeout):
+            return timeout.read_timeout  # urllib3 resolves it
+        return timeout  # a number or None
 
     def adopt(self, response: Any, context: Context) -> requests.Response:
         adapter, prepared, _, _ = context
@@ -136,9 +189,11 @@ class RequestsInterceptor:
     def install(self) -> None:
         self.original = HTTPAdapter.send
         HTTPAdapter.send = intercepted_send  # type: ignore[method-assign,assignment]  # the seam
+        sessions.preferred_clock = clock  # how Session.send times a request
 
     def uninstall(self) -> None:
         HTTPAdapter.send = self.original  # type: ignore[method-assign]  # the public seam
+        sessions.preferred_clock = real_clock
 
 
 interceptor: Final = RequestsInterceptor()

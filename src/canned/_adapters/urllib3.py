@@ -6,19 +6,33 @@ botocore, which calls a pool's `urlopen` itself); `to_request` (urlopen's argume
 conversions the dispatch path uses (a `Reply` -> the unread `HTTPResponse` of
 `urllib3_responses`, read at once when `preload_content`, as urlopen's own is; a refused
 connection's `NewConnectionError`, wrapped in `MaxRetryError` as urlopen wraps one, when
-unmatched); and what urlopen does with an answer: follow a same-host redirect and retry the
-statuses its `Retry` names, without sleeping. Cross-host redirects stay `PoolManager.urlopen`'s,
-above the seam. A request a client above (requests) already let through is not asked again.
+unmatched; each fault as the error urlopen meets for it from a real server, wrapped as urlopen
+wraps it; the read timeout urlopen reads with); and what urlopen does with an answer (follow a
+same-host redirect, retry the statuses its `Retry` names) or an error (a fault, a body ending
+early while preloading: ask again as its `Retry` allows), without sleeping. Cross-host
+redirects stay `PoolManager.urlopen`'s, above the seam. A request a client above (requests)
+already let through is not asked again.
 """
 
 from __future__ import annotations
 
+import errno
+import socket
 from collections.abc import Iterable, Mapping
+from http.client import BadStatusLine
 from typing import TYPE_CHECKING, Any, Callable, Final, NamedTuple
 
-from urllib3 import HTTPConnectionPool, HTTPResponse
-from urllib3.exceptions import HostChangedError, MaxRetryError, NewConnectionError
-from urllib3.util import parse_url
+from urllib3 import HTTPConnectionPool, HTTPResponse, exceptions
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HostChangedError,
+    HTTPError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
+from urllib3.util import Timeout, parse_url
 from urllib3.util.retry import Retry
 
 from canned._adapters.urllib3_responses import raw_response
@@ -28,6 +42,7 @@ from canned._core.reply import Reply
 from canned._core.request import Request, to_bytes
 
 if TYPE_CHECKING:
+    from canned._core.faults import Fault
     from canned._core.mock import Mock
 
 Urlopen = Callable[..., Any]
@@ -65,6 +80,9 @@ class Attempt(NamedTuple):
     assert_same_host: bool
     options: dict[str, Any]  # urlopen's other keyword arguments, passed on as given
     real: Urlopen
+    # The Retry urlopen asks again with after this attempt's error (a fault, a body cut short),
+    # noted when its Retry allows another attempt; empty when it does not.
+    asks_again: list[Retry]
 
 
 def read_body(body: Any) -> tuple[Any, bytes | None]:
@@ -112,9 +130,27 @@ def to_request(attempt: Attempt) -> Request:
     )
 
 
+def after_error(attempt: Attempt, error: HTTPError) -> HTTPError:
+    """What urlopen does with an error one attempt met: its Retry counts it (a connection
+    error against `connect`, a read error against `read`). Given up, it is `MaxRetryError`
+    with the error as `reason`, or the error itself when retries are off or urllib3 does not
+    retry it (a read error of a POST); else urlopen asks again: the next attempt's Retry is
+    noted in `attempt.asks_again`, and this attempt's log keeps the error."""
+    try:
+        retries = attempt.retries.increment(
+            attempt.method, attempt.url, error=error, _pool=attempt.pool
+        )
+    except HTTPError as given_up:  # MaxRetryError, or `error` raised again
+        return given_up
+    attempt.asks_again.append(retries)
+    return error
+
+
 def as_pool_answer(response: HTTPResponse, attempt: Attempt) -> HTTPResponse:
     """`response` as urlopen hands one back: its URL and Retry set (so `url` and `geturl()`
     give the last redirect's location, as urllib3's do), read already when `preload_content`.
+    A body that ends before its Content-Length breaks that read with urllib3's `ProtocolError`,
+    a read error urlopen retries.
 
     The one place this adapter touches a private attribute of urllib3: `_request_url`, which
     urllib3 2's `url` setter sets and urllib3 1's `geturl()` reads.
@@ -123,8 +159,57 @@ def as_pool_answer(response: HTTPResponse, attempt: Attempt) -> HTTPResponse:
     response.retries = attempt.retries  # after the URL: urllib3 2 moves it to the last redirect
     response.decode_content = attempt.options.get("decode_content", True)
     if attempt.options.get("preload_content", True):
-        response.data  # noqa: B018  # read and kept (a custom route's read answer stays as it is)
+        try:
+            response.data  # noqa: B018  # read and kept (a custom route's read answer stays)
+        except ProtocolError as broken:  # the connection ended in the middle of the body
+            raise after_error(attempt, broken)  # noqa: B904  # as urlopen raises it
     return response
+
+
+def connection_of(pool: HTTPConnectionPool) -> Any:
+    """A connection of `pool`, unopened: the one urllib3's connection errors name."""
+    return pool.ConnectionCls(host=pool.host, port=pool.port)
+
+
+def name_resolution_error(pool: HTTPConnectionPool, reason: socket.gaierror) -> HTTPError:
+    """urllib3 2's `NameResolutionError` for a host name that does not resolve; urllib3 1
+    raises a `NewConnectionError` for it."""
+    connection = connection_of(pool)
+    resolution_error = getattr(exceptions, "NameResolutionError", None)
+    if resolution_error is None:  # urllib3 1
+        return NewConnectionError(connection, f"Failed to establish a new connection: {reason}")
+    return resolution_error(pool.host, connection, reason)  # type: ignore[no-any-return]  # urllib3's own
+
+
+def met_error(fault: Fault, attempt: Attempt) -> HTTPError:
+    """The error an attempt meets for `fault` from a real server, before urlopen's Retry sees
+    it: a connection error from connecting (the socket's error as its cause), or a read error
+    from reading the answer (the socket's or http.client's error inside `ProtocolError`, as
+    urlopen wraps them), each carrying `fault.message`."""
+    pool, kind, message = attempt.pool, fault.kind, fault.message
+    if kind == "read_timeout":
+        error: HTTPError = ReadTimeoutError(pool, attempt.url, message)
+        error.__cause__ = socket.timeout("timed out")
+    elif kind == "connection_reset":
+        error = ProtocolError(
+            "Connection aborted.", ConnectionResetError(errno.ECONNRESET, message)
+        )
+    elif kind == "malformed":
+        error = ProtocolError("Connection aborted.", BadStatusLine(message))
+    elif kind == "connect_timeout":
+        error = ConnectTimeoutError(connection_of(pool), message)
+        error.__cause__ = socket.timeout("timed out")
+    elif kind == "dns_failure":
+        lookup = socket.gaierror(socket.EAI_NONAME, message)
+        error = name_resolution_error(pool, lookup)
+        error.__cause__ = lookup
+    else:  # connection_refused
+        refusal = ConnectionRefusedError(errno.ECONNREFUSED, message)
+        error = NewConnectionError(
+            connection_of(pool), f"Failed to establish a new connection: {refusal}"
+        )
+        error.__cause__ = refusal
+    return error
 
 
 class Urllib3Client:
@@ -141,9 +226,8 @@ class Urllib3Client:
         retries are off for it, else `MaxRetryError` with it as `reason` (a refused connection
         is refused again, so canned gives up at once instead of asking again)."""
         pool = attempt.pool
-        connection = pool.ConnectionCls(host=pool.host, port=pool.port)
         error = NewConnectionError(
-            connection,  # type: ignore[arg-type]  # urllib3 1 names the pool here, 2 the connection
+            connection_of(pool),  # urllib3 1 names the pool here, 2 the connection
             f"Failed to establish a new connection: {message}",
         )
         try:
@@ -151,6 +235,27 @@ class Urllib3Client:
         except (MaxRetryError, NewConnectionError) as given_up:
             return given_up
         return MaxRetryError(pool, attempt.url, error)
+
+    def fault_error(self, fault: Fault, attempt: Attempt) -> BaseException:
+        """What urlopen raises for `fault` from a real server (see `after_error`): with retries
+        on, `MaxRetryError` once its Retry is used up, the error met as its `reason`; with
+        `retries=False`, that error itself. While the Retry allows, urlopen asks again."""
+        return after_error(attempt, met_error(fault, attempt))
+
+    def read_timeout(self, attempt: Attempt) -> float | None:
+        """The read timeout urlopen reads the answer with: its `timeout=` (seconds or a
+        `Timeout`), else the pool's; of a `Timeout` with a total, what the total leaves."""
+        given = attempt.options.get("timeout", Timeout.DEFAULT_TIMEOUT)
+        if given is Timeout.DEFAULT_TIMEOUT:
+            timeout = attempt.pool.timeout.clone()
+        elif isinstance(given, Timeout):
+            timeout = given.clone()
+        else:
+            timeout = Timeout.from_float(given)
+        timeout.start_connect()  # a total counts from here, as urlopen's does
+        read = timeout.read_timeout
+        # urllib3 1 leaves the default to the socket; urllib3 2 resolves it itself
+        return socket.getdefaulttimeout() if read is Timeout.DEFAULT_TIMEOUT else read
 
     def send(self, attempt: Attempt) -> Any:
         return attempt.real(
@@ -206,23 +311,39 @@ def after_answer(attempt: Attempt, response: Any) -> Any:
             raise
         return response
     response.drain_conn()
-    return pool.urlopen(
-        method,
-        next_url,
-        body,
-        headers,
+    next_attempt = attempt._replace(
+        method=method, url=next_url, body=body, headers=headers, options=options
+    )
+    return ask_again(next_attempt, retries)
+
+
+def ask_again(attempt: Attempt, retries: Retry) -> Any:
+    """urlopen's next attempt, with the Retry the last one left: through `pool.urlopen`, and
+    so to the mock, again. Nothing sleeps: neither the backoff nor a Retry-After."""
+    return attempt.pool.urlopen(
+        attempt.method,
+        attempt.url,
+        attempt.body,
+        attempt.headers,
         retries=retries,
         redirect=attempt.redirect,
         assert_same_host=attempt.assert_same_host,
-        **options,
+        **attempt.options,
     )
 
 
 def on_urlopen(mock: Mock, attempt: Attempt) -> Any:
     """One intercepted urlopen: view, decide, carry out (the dispatch path, in two steps: the
-    outcome's kind says whether redirects and retries are canned's to emulate)."""
+    outcome's kind says whether redirects and retries are canned's to emulate). An error its
+    Retry lets urlopen ask again after (see `after_error`) is asked again."""
     outcome = mock.handle(to_request(attempt))
-    response = carry_out(mock, outcome, client, attempt)
+    try:
+        response = carry_out(mock, outcome, client, attempt)
+    except HTTPError:
+        if not attempt.asks_again:
+            raise
+    if attempt.asks_again:  # after the error, outside its handling, as urlopen asks again
+        return ask_again(attempt, attempt.asks_again[0])
     if outcome.kind != "answer":
         return response  # sent for real: urllib3 itself followed and retried it
     return after_answer(attempt, response)
@@ -282,5 +403,6 @@ def intercepted_urlopen(
         assert_same_host,
         options,
         real,
+        [],
     )
     return on_urlopen(mock, attempt)

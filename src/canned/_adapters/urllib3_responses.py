@@ -10,6 +10,7 @@ answer. Imports urllib3 only.
 
 from __future__ import annotations
 
+import http.client
 import io
 from collections.abc import AsyncIterable, Iterable, Iterator
 from typing import Any, Final
@@ -71,6 +72,23 @@ class _FileBody:
 
     def close(self) -> None:
         self._ended = True
+
+
+class _ShortBody(_FileBody):
+    """A body that ends before its Content-Length (a truncated answer), served as
+    `http.client.HTTPResponse` serves one: read in pieces, a read comes back empty at the end
+    (urllib3 raises its IncompleteRead then); read whole, http.client's `IncompleteRead` is
+    raised with the bytes that came (urllib3 wraps both in its `ProtocolError`)."""
+
+    def __init__(self, data: bytes, length: int) -> None:
+        super().__init__(io.BytesIO(data))
+        self._missing = length - len(data)
+
+    def read(self, amount: int | None = None) -> bytes:
+        data = super().read(amount)
+        if amount is None or amount < 0:
+            raise http.client.IncompleteRead(data, self._missing)
+        return data
 
 
 class _Empty:
@@ -211,16 +229,24 @@ class _OriginalResponse:
         pass
 
 
-def _header_facts(headers: tuple[tuple[str, str], ...]) -> tuple[str | None, bool]:
-    """The answer's Transfer-Encoding, and whether it sets cookies: one pass over its headers."""
-    encoding, cookies = None, False
+def _header_facts(headers: tuple[tuple[str, str], ...]) -> tuple[str | None, bool, str | None]:
+    """The answer's Transfer-Encoding, whether it sets cookies, and its Content-Length: one
+    pass over its headers."""
+    encoding, cookies, length = None, False, None
     for name, value in headers:
         lowered = name.lower()
         if lowered == "transfer-encoding":
             encoding = value
         elif lowered == "set-cookie":
             cookies = True
-    return encoding, cookies
+        elif lowered == "content-length":
+            length = value
+    return encoding, cookies, length
+
+
+def _is_cut_short(body: bytes, length: str | None) -> bool:
+    """Whether the body ends before the length its headers promise (a truncated answer)."""
+    return length is not None and length.isdigit() and int(length) > len(body)
 
 
 def raw_response(reply: Reply, method: str) -> HTTPResponse:
@@ -228,11 +254,13 @@ def raw_response(reply: Reply, method: str) -> HTTPResponse:
     that wraps or reads `raw`) reads it as it would from a connection."""
     headers = reply.headers
     body = reply.body
-    encoding, cookies = _header_facts(headers)
+    encoding, cookies, length = _header_facts(headers)
     if method == "HEAD":
         fp: Any = _EMPTY  # a HEAD answer carries headers only, as from a server
     elif isinstance(body, bytes) and (encoding is None or "chunked" not in encoding.lower()):
-        fp = _Body(body)
+        # a body ending before the promised length: read, it breaks off as from a server that
+        # hung up (urllib3's IncompleteRead, or http.client's for a whole read)
+        fp = _ShortBody(body, int(length or 0)) if _is_cut_short(body, length) else _Body(body)
     elif hasattr(body, "read"):
         fp = _FileBody(body)
     elif isinstance(body, AsyncIterable):

@@ -50,6 +50,7 @@ class RequestsMock(Mock):
         *,
         real_adapter_send: Callable[..., Any] | None = None,
         on_unmatched: OnUnmatched = "raise",
+        **options: Any,
     ) -> None:
         super().__init__(
             assert_all_requests_are_fired=assert_all_requests_are_fired,
@@ -57,6 +58,7 @@ class RequestsMock(Mock):
             passthru_prefixes=passthru_prefixes,
             registry=registry,
             on_unmatched=on_unmatched,
+            **options,
         )
         if not isinstance(target, str) or "." not in target:
             validation.reject(

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Sequen
 from typing import Any, Final
 
 from canned._core import validation
+from canned._core.faults import Fault
 from canned._core.headers import UNSET, HeaderPairs, has_content_type
 from canned._core.reply import Body, Pending, Reply
 from canned._core.routes import URL, BaseResponse, Matcher
@@ -56,7 +57,7 @@ def _faithful_copy(error: BaseException) -> BaseException | None:
     return None
 
 
-def check_body(where: str, body: Any) -> Body | BaseException:
+def check_body(where: str, body: Any) -> Body | BaseException | Fault:
     """A body a route can answer with: text, bytes, a file, chunks, or an exception to raise.
     None is an empty body, as in responses."""
     if type(body) is bytes:  # the usual case first: this runs for every route
@@ -65,8 +66,8 @@ def check_body(where: str, body: Any) -> Body | BaseException:
         return b""
     if isinstance(body, str):
         return body.encode("utf-8")
-    if isinstance(body, (bytes, BaseException)):
-        return body
+    if isinstance(body, (bytes, BaseException, Fault)):
+        return body  # a fault (`body=faults.read_timeout()`) happens instead of the answer
     if isinstance(body, (bytearray, memoryview)):
         return bytes(body)
     if hasattr(body, "read") or isinstance(body, AsyncIterable):
@@ -77,7 +78,10 @@ def check_body(where: str, body: Any) -> Body | BaseException:
     elif isinstance(body, Iterable) and not isinstance(body, (dict, set, frozenset)):
         return body
     validation.reject(
-        where, "body", "str, bytes, a file object, an iterable of bytes or an exception", body
+        where,
+        "body",
+        "str, bytes, a file object, an iterable of bytes, an exception or a fault",
+        body,
     )
 
 
@@ -104,9 +108,16 @@ class Response(BaseResponse):
         match: Sequence[Matcher] = (),
         passthrough: bool = False,
         _where: str | None = None,
+        **behaviour: Any,
     ) -> None:
         super().__init__(
-            method, url, match_querystring, match, passthrough=passthrough, _where=_where
+            method,
+            url,
+            match_querystring,
+            match,
+            passthrough=passthrough,
+            _where=_where,
+            **behaviour,
         )
         where = _where or validation.class_call(type(self))
         if type(status) is not int or not 0 <= status <= 999:
@@ -187,9 +198,14 @@ class Response(BaseResponse):
     def get_response(self, request: Any) -> Reply:
         self._current()
         pairs = self._own_header_pairs() if self._own_headers else self._header_pairs
-        if isinstance(self._body, BaseException):
-            return Reply(self.status, pairs, error=raised_anew(self, self._body))
-        return Reply(self.status, pairs, self._body)
+        body = self._body
+        if type(body) is bytes:  # the usual case first: this runs per answer
+            return Reply(self.status, pairs, body)
+        if isinstance(body, BaseException):
+            return Reply(self.status, pairs, error=raised_anew(self, body))
+        if isinstance(body, Fault):
+            return Reply(self.status, pairs, fault=body)
+        return Reply(self.status, pairs, body)
 
     def __repr__(self) -> str:
         """As responses shows a route: the URL as given (a regex as its repr), the headers as
@@ -265,6 +281,8 @@ class CallbackResponse(BaseResponse):
             pairs = self._content_type_header(header_pairs) + header_pairs
         if isinstance(checked, BaseException):
             return Reply(status, pairs, error=raised_anew(self, checked))
+        if isinstance(checked, Fault):
+            return Reply(status, pairs, fault=checked)
         return Reply(status, pairs, checked)
 
 

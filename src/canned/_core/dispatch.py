@@ -11,13 +11,16 @@ Must not import an HTTP client.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
+from canned._core import faults
 from canned._core.reply import Outcome, Pending, Reply
 
 if TYPE_CHECKING:
+    from canned._core.faults import Fault
     from canned._core.mock import Mock
     from canned._core.request import Request
 
@@ -48,6 +51,14 @@ class Client(Protocol[C]):
 
     def send(self, context: C) -> Any:
         """Send for real (a passthrough), as the client would have without canned."""
+
+    def fault_error(self, fault: Fault, context: C) -> BaseException:
+        """The client's own exception for `fault` (a timeout, a reset, ...), carrying
+        `fault.message`; an adapter raising it later than a connection error (where the client
+        reads the answer) marks which it is itself."""
+
+    def read_timeout(self, context: C) -> float | None:
+        """The read timeout the client set for this request (None: it waits forever)."""
 
 
 class AsyncClient(Client[C], Protocol[C]):
@@ -81,6 +92,17 @@ async def dispatch_async(mock: Mock, request: Request, client: AsyncClient[C], c
                 outcome.reply = pending.finish(await pending.awaitable)
             except BaseException as error:  # raised to the caller, as a sync callback's is
                 outcome.reply = Reply(error=error)
+        reply = outcome.reply
+        if isinstance(reply, Reply) and needs_settling(mock, reply):
+            outcome.reply, delay = settle_faults(mock, reply, client, context)
+            if delay:
+                import asyncio
+
+                try:
+                    await asyncio.sleep(delay)  # `real_time=True`: the loop goes on meanwhile
+                except BaseException as error:  # cancelled while "waiting for the server"
+                    mock.settle_error(outcome, error)
+                    raise
         return carry_out(mock, outcome, client, context)
     token = _passing_through.set(True)
     try:
@@ -111,6 +133,23 @@ def run_to_end(awaitable: Awaitable[Any]) -> Any:
         return thread.submit(asyncio.run, result()).result()
 
 
+def needs_settling(mock: Mock, reply: Reply) -> bool:
+    """Whether `reply` has a fault or latency to settle (or the mock injects chaos)."""
+    return reply.fault is not None or bool(reply.latency) or mock.chaos is not None
+
+
+def settle_faults(mock: Mock, reply: Reply, client: Client[C], context: C) -> tuple[Reply, float]:
+    """`reply` with its fault and latency settled, and how long to sleep for it: a fault
+    becomes the client's own exception (a `Reply` with that error), a latency longer than the
+    client's read timeout its read timeout, a truncated body a body cut short."""
+    timeout = client.read_timeout(context) if reply.latency else None
+    answered, fault = faults.apply(reply, timeout, mock.chaos, mock.random)
+    if fault is not None:
+        error = client.fault_error(fault, context)
+        return Reply(error=error), 0.0
+    return answered, answered.elapsed if mock.real_time else 0.0
+
+
 def carry_out(mock: Mock, outcome: Outcome, client: Client[C], context: C) -> Any:
     """Turn `outcome` into the client's response (returned) or error (raised), and settle it."""
     try:
@@ -123,6 +162,12 @@ def carry_out(mock: Mock, outcome: Outcome, client: Client[C], context: C) -> An
             elif reply.error is not None:
                 raise reply.error
             else:
+                if needs_settling(mock, reply):
+                    reply, delay = settle_faults(mock, reply, client, context)
+                    if reply.error is not None:
+                        raise reply.error
+                    if delay:
+                        time.sleep(delay)  # `real_time=True`
                 response = client.to_native(reply, context)
         elif outcome.kind == "passthrough":
             token = _passing_through.set(True)

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 Subject = Literal[
     "method", "url", "query", "fragment", "headers", "body", "json", "form", "multipart",
-    "kwargs", "order", "custom",
+    "kwargs", "order", "custom", "times", "scenario",
 ]  # fmt: skip
 
 

@@ -11,20 +11,20 @@ Must not import an HTTP client: client-specific extras live in `canned._compat`.
 from __future__ import annotations
 
 import _thread
-import contextlib
 import logging
+import random
 import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Optional, Union
 
-from canned._core import urls, validation
+from canned._core import faults, urls, validation
 from canned._core.activation import Activation
 from canned._core.answers import CallbackResponse, Response
 from canned._core.calls import Call, CallList
 from canned._core.diagnosis import Diagnosis, other_mocks_routes
 from canned._core.registry import FirstMatchRegistry
 from canned._core.reply import Outcome, Reply
-from canned._core.request import Request
+from canned._core.request import Request, attach_request
 from canned._core.routes import URL, BaseResponse, FalseBool, Matcher, is_overridden
 from canned.errors import CallCountError, warn_unmatched
 
@@ -44,21 +44,6 @@ ResponseCallback = Callable[[Any], Any]
 # returns a route to answer with (a passthrough route goes to the network) or None to fail.
 OnUnmatched = Union[Literal["raise", "warn"], Callable[[Any], Optional[BaseResponse]]]
 logger: Final = logging.getLogger("canned")
-
-
-def attach_request(error: BaseException, request: Request) -> None:
-    """Give a raised exception the request it answers, unless it has one (responses sets it on
-    some exceptions only; canned on every one it raises): the client's own request object, or
-    canned's view of it for a client that has none (urllib3)."""
-    native = request.native if request.native is not None else request
-    try:
-        current = getattr(error, "request", None)
-    except RuntimeError:  # httpx errors raise until their request is set
-        current = None
-    if current is None:
-        # an exception type with __slots__ cannot carry it; it is raised as it is
-        with contextlib.suppress(AttributeError):
-            error.request = native  # type: ignore[attr-defined]  # exceptions take attributes
 
 
 class _Frame(NamedTuple):
@@ -104,9 +89,21 @@ class Mock(Activation):
         registry: type[FirstMatchRegistry] = FirstMatchRegistry,
         *,
         on_unmatched: OnUnmatched = "raise",
+        real_time: bool = False,
+        chaos: faults.Chaos | None = None,
+        seed: int | None = None,
     ) -> None:
+        """canned's own options: `real_time=True` sleeps for routes' latency (else no time
+        passes); `chaos=faults.Chaos(rate, fault)` injects a fault into that fraction of
+        answers; `seed` seeds the draws (latency ranges, chaos) for a reproducible run."""
         super().__init__()
         where = validation.class_call(type(self))
+        self.real_time = validation.check_bool(where, "real_time", real_time)
+        self.chaos = faults.check_chaos(where, chaos)
+        if seed is not None:
+            validation.check_count(where, "seed", seed)
+        self.random = random.Random(seed if chaos is None or chaos.seed is None else chaos.seed)
+        self.scenarios = faults.Scenarios()
         if on_unmatched not in ("raise", "warn") and not callable(on_unmatched):
             validation.reject(where, "on_unmatched", "'raise', 'warn' or a callable", on_unmatched)
         self.on_unmatched: OnUnmatched = on_unmatched
@@ -249,8 +246,10 @@ class Mock(Activation):
         match_querystring: Any = FalseBool(),  # noqa: B008  # responses' own default object
         content_type: str | None = "text/plain",
         match: Sequence[Matcher] = (),
+        **behaviour: Any,
     ) -> BaseResponse:
-        """Same as `responses.add_callback`: `callback(request)` answers each matching call."""
+        """Same as `responses.add_callback`: `callback(request)` answers each matching call
+        (with canned's `latency=`, `faults=`, `times=`, `scenario=`... as `add` takes them)."""
         route = CallbackResponse(
             method,
             url,
@@ -259,6 +258,7 @@ class Mock(Activation):
             match_querystring=match_querystring,
             match=match,
             _where="add_callback()",
+            **behaviour,
         )
         route.check_registrable("add_callback()")
         with self._thread_lock:
@@ -349,6 +349,7 @@ class Mock(Activation):
         self._registry = self._registry_class()  # a list held from before stays detached
         self._calls.reset()
         self.passthru_prefixes = self._initial_prefixes
+        self.scenarios.reset()
 
     # -- the call log ----------------------------------------------------------------------
 
@@ -383,6 +384,7 @@ class Mock(Activation):
         registry looks); a route's callback runs outside it.
         """
         shape = request.shape
+        request.scenarios = self.scenarios  # what routes with `state=` read while they are asked
         try:
             with self._thread_lock:
                 if self._asks_hooks:
@@ -391,6 +393,8 @@ class Mock(Activation):
                     route, reasons = self._registry.find(shape)
                 if route is not None:
                     route.served += 1
+                    if route.sets_state is not None:
+                        self.scenarios.move(route.scenario, route.sets_state)  # type: ignore[arg-type]  # set with its scenario
                 else:
                     registered = list(self._registry.registered)
         except BaseException as error:  # a matcher's own bug: raised to the caller, and recorded
@@ -432,8 +436,11 @@ class Mock(Activation):
             reply = route.get_response(shape)
         except BaseException as error:
             reply = Reply(error=error)
-        if isinstance(reply, Reply) and reply.error is not None:
-            attach_request(reply.error, request)
+        if isinstance(reply, Reply):
+            if reply.error is not None:
+                attach_request(reply.error, request)
+            elif route.fault is not None or route.latency:
+                reply = reply._replace(fault=reply.fault or route.fault, latency=route.latency)
         return Outcome("answer", request, route, reply)
 
     def _unmatched(self, request: Request, diagnosis: Diagnosis) -> Outcome:

@@ -202,12 +202,15 @@ class FirstMatchRegistry:
     def _first_of(self, request: Any, routes: list[BaseResponse]) -> BaseResponse | None:
         """responses' sequencing over the routes that could answer: the first that takes the
         request answers and stays; when a second one takes it too, the first is used up (it is
-        removed, and answers this once more only if it never answered)."""
+        removed, and answers this once more only if it never answered). A route with `times=`
+        answers that many times before the next one does, whatever follows it."""
         found = None
         for route in routes:
             if route.refusals(request, quick=True):
                 continue
             if found is None:
+                if route.times is not None:
+                    return route  # it answers its `times`, then refuses by itself
                 found = route
                 continue
             self._pop(found)

@@ -22,12 +22,20 @@ Body = Union[bytes, "IO[bytes]", Iterable[bytes], AsyncIterable[bytes]]
 
 
 class Reply(NamedTuple):
-    """A fake answer: status, header pairs (repeats allowed), a body or an exception to raise."""
+    """A fake answer: status, header pairs (repeats allowed), a body or an exception to raise.
+
+    `fault` is what goes wrong on the way (a `canned._core.faults.Fault`) and `latency` how long
+    the answer takes (seconds, or a range); the dispatch path settles both before an adapter
+    sees the reply, which then carries `elapsed`, the latency the client should report.
+    """
 
     status: int = 200
     headers: tuple[tuple[str, str], ...] = ()
     body: Body = b""
     error: BaseException | None = None
+    fault: Any = None
+    latency: Any = 0.0
+    elapsed: float = 0.0
 
     @property
     def reason(self) -> str | None:

@@ -8,6 +8,7 @@ build views with `Request(...)`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Mapping
 from functools import cached_property
@@ -73,6 +74,10 @@ class Request:
     request: `method`, `url`, `path_url`, `headers`, `body`, `params` and `req_kwargs` are what
     requests' `PreparedRequest` (with responses' `params` and `req_kwargs`) holds for the same call.
     """
+
+    # The answering mock's scenario states, set while it looks for the route (`state=` routes
+    # read them); None for a view no mock is asking about.
+    scenarios: Any = None
 
     def __init__(
         self,
@@ -237,3 +242,18 @@ def view_of(shape: Any) -> Request:
         native=shape,
         req_kwargs=getattr(shape, "req_kwargs", None),
     )
+
+
+def attach_request(error: BaseException, request: Request) -> None:
+    """Give a raised exception the request it answers, unless it has one (responses sets it on
+    some exceptions only; canned on every one it raises): the client's own request object, or
+    canned's view of it for a client that has none (urllib3)."""
+    native = request.native if request.native is not None else request
+    try:
+        current = getattr(error, "request", None)
+    except RuntimeError:  # httpx errors raise until their request is set
+        current = None
+    if current is None:
+        # an exception type with __slots__ cannot carry it; it is raised as it is
+        with contextlib.suppress(AttributeError):
+            error.request = native  # type: ignore[attr-defined]  # exceptions take attributes

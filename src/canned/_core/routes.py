@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from canned._core import urls, validation
 from canned._core.calls import CallList
+from canned._core.faults import STARTED
 from canned._core.headers import HeaderPairs, content_type_pair, has_content_type
 from canned._core.mismatch import Mismatch, as_mismatch
 from canned._core.reply import Reply
@@ -40,6 +41,8 @@ _METHODS: Final = {
 }
 # The answer of `refusals(quick=True)` when a route does not take a request.
 REFUSED: Final = (Mismatch("", subject="custom"),)
+# canned's own route keywords, beyond responses' (see `BaseResponse.__init__`).
+_BEHAVIOUR: Final = frozenset({"latency", "faults", "times", "scenario", "state", "sets_state"})
 # responses' matching hooks: a route class that overrides one decides which requests it answers.
 _MATCHING_HOOKS: Final = (
     "matches",
@@ -89,6 +92,14 @@ class BaseResponse:
     _own_url_rule: bool = False  # ... `_url_matches(url, other)`, called responses' way
     _own_querystring_rule: bool = False  # ... `_should_match_querystring`, asked at creation
     _own_headers: bool = False  # a subclass overrides `get_headers`: answers use it
+    # Set by `times=`, `state=`: the route also refuses by its own state (see `_gate`).
+    _gated: bool = False
+    times: int | None = None  # answers this many times, then refuses (`times=`)
+    scenario: str | None = None  # the scenario it belongs to; `state` is the one it answers in
+    state: str | None = None
+    sets_state: str | None = None  # the state its scenario moves to when it answers
+    latency: Any = 0.0  # seconds (or a range) the answer takes
+    fault: Any = None  # what goes wrong instead of (or while) answering
 
     def __init__(
         self,
@@ -99,10 +110,16 @@ class BaseResponse:
         *,
         passthrough: bool = False,
         _where: str | None = None,
+        **behaviour: Any,
     ) -> None:
         """`_where` names the public call an argument error blames ("add()"); by default the
         constructor. Registration runs once per route and suites register thousands: the usual
-        arguments (a known method, a plain URL, no matchers) take the short branches."""
+        arguments (a known method, a plain URL, no matchers) take the short branches.
+
+        canned's own keywords (`behaviour`): `latency=` seconds or a `(low, high)` range,
+        `faults=` a fault from `canned.faults`, `times=` answers before the route is used up,
+        `scenario=` with `state=` (the state it answers in) and `sets_state=` (where its answer
+        moves the scenario)."""
         where = _where or validation.class_call(type(self))
         self.method: str = _METHODS.get(method) if type(method) is str else None  # type: ignore[assignment]  # checked next
         if self.method is None:
@@ -135,6 +152,66 @@ class BaseResponse:
             self.match = (*self.match, query_string_matcher(query))
         if passthrough is not False:
             self.passthrough = validation.check_bool(where, "passthrough", passthrough)
+        if behaviour:
+            unknown = set(behaviour) - _BEHAVIOUR
+            if unknown:
+                raise TypeError(f"{where} got an unexpected keyword argument {min(unknown)!r}")
+            self._set_behaviour(where, **behaviour)
+
+    def _set_behaviour(
+        self,
+        where: str,
+        *,
+        latency: Any = 0.0,
+        faults: Any = None,
+        times: Any = None,
+        scenario: Any = None,
+        state: Any = None,
+        sets_state: Any = None,
+    ) -> None:
+        """Check and keep canned's own route keywords (see `__init__`)."""
+        from canned._core import faults as faults_module
+
+        if latency:
+            self.latency = faults_module.check_latency(where, latency)
+        if faults is not None:
+            self.fault = faults_module.check_fault(where, "faults", faults)
+        if times is not None:
+            if validation.check_count(where, "times", times) == 0:
+                validation.reject(where, "times", "an int from 1 up", times, error=ValueError)
+            self.times = times
+            self._gated = True
+        if scenario is not None:
+            self.scenario = validation.check_name(where, "scenario", scenario)
+        for name, value in (("state", state), ("sets_state", sets_state)):
+            if value is not None:
+                if scenario is None:
+                    raise ValueError(f"{where}: {name}= needs scenario= (the scenario it is of)")
+                setattr(self, name, validation.check_name(where, name, value))
+        self._gated = self._gated or self.state is not None
+
+    def _gate(self, view: Request) -> Mismatch | None:
+        """Why the route refuses by its own state: used up (`times=`), or its scenario is in
+        another state than the one it answers in."""
+        if self.times is not None and self.served >= self.times:
+            return Mismatch(
+                f"used up: it answered its {self.times} time(s)",
+                subject="times",
+                differences=[f"times: answered {self.served} of {self.times}, used up"],
+            )
+        if self.state is not None:
+            scenarios = view.scenarios
+            current = scenarios[self.scenario] if scenarios is not None else STARTED
+            if current != self.state:
+                return Mismatch(
+                    f"scenario {self.scenario!r} is in state {current!r}",
+                    subject="scenario",
+                    differences=[
+                        f"scenario {self.scenario!r}: answers in state {self.state!r}, "
+                        f"the scenario is in {current!r}"
+                    ],
+                )
+        return None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -275,6 +352,8 @@ class BaseResponse:
             # filed under the request's URL (the usual case): equal keys, nothing to normalise
             if not (self._key_of is url and self._key == view.key) and not self._url_answers(view):
                 return REFUSED
+            if self._gated and self._gate(view) is not None:
+                return REFUSED
             for matcher in self.match:  # a plain loop: this runs per route and request
                 lazy = getattr(matcher, "explains_lazily", False)
                 if not (matcher(request, False) if lazy else matcher(request))[0]:  # type: ignore[call-arg]  # a built-in one takes `explain`
@@ -285,6 +364,10 @@ class BaseResponse:
             found.append(self._method_mismatch(view))
         if not self._url_answers(view):
             found.append(self._url_mismatch(view))
+        if self._gated:
+            gate = self._gate(view)
+            if gate is not None:
+                found.append(gate)
         for matcher in self.match:
             if found and not getattr(matcher, "explains_lazily", False):
                 continue  # a user's own matcher runs only where the method and URL match

@@ -132,3 +132,27 @@ def check_prefix(where: str, prefix: Any) -> str | re.Pattern[str]:
     if not isinstance(prefix, (str, re.Pattern)) or prefix == "":
         reject(where, "prefix", "a non-empty URL prefix string or a compiled regex", prefix)
     return prefix
+
+
+def check_count(where: str, name: str, value: Any) -> int:
+    """A count: an int from 0 up (not a bool)."""
+    if type(value) is not int or value < 0:
+        error = ValueError if type(value) is int else TypeError
+        reject(where, name, "an int from 0 up", value, error=error)
+    return int(value)  # checked to be an int
+
+
+def check_seconds(where: str, name: str, value: Any) -> float:
+    """A duration: a number of seconds from 0 up (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        reject(where, name, "a number of seconds from 0 up, or a (low, high) range", value)
+    if value < 0:
+        reject(where, name, "a number of seconds from 0 up", value, error=ValueError)
+    return float(value)
+
+
+def check_name(where: str, name: str, value: Any) -> str:
+    """A scenario or state name: a non-empty str."""
+    if not isinstance(value, str) or not value:
+        reject(where, name, "a non-empty str", value)
+    return value
