@@ -45,6 +45,7 @@ import canned
 
 HAS_RESPONSES = importlib.util.find_spec("responses") is not None
 URL = "https://bench.example.test/item"
+LATENCY = "100 routes with 0.5 s latency, 1 s timeout, whole run"
 BODY = b'{"id": 1, "name": "bench"}'
 
 
@@ -192,6 +193,19 @@ def many_routes(library: Any, count: int, repeat: int) -> float:
         target = f"{URL}/{count - 1}"
         with requests.Session() as session:
             return per_call(lambda: session.get(target), repeat)
+
+
+def latency_routes(latency: float) -> float:
+    """A suite's worth of requests: 100 routes each with `latency` seconds (or none), under a
+    1 s timeout, each asked once; the seconds the whole run takes."""
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        for number in range(100):
+            mock.add(canned.GET, f"{URL}/{number}", body=BODY, latency=latency)
+        with requests.Session() as session:
+            start = time.perf_counter()
+            for number in range(100):
+                session.get(f"{URL}/{number}", timeout=1)
+            return time.perf_counter() - start
 
 
 def matcher_routes(library: Any, kind: str, repeat: int) -> float:
@@ -388,6 +402,9 @@ def main() -> None:
             "floor:objects",
             lambda: floor_call_log_memory(b"x"),
         )
+        if table.wants(LATENCY):
+            table.measure(LATENCY, "no latency", lambda: latency_routes(0.0))
+            table.measure(LATENCY, "canned", lambda: latency_routes(0.5))
         for figure, contender, run in client_samples(repeat, aioresponses_ok):
             table.measure(figure, contender, run)
         if table.wants("httpx one route, per request"):
@@ -412,6 +429,7 @@ def main() -> None:
         "enter + exit, 10 routes": micro,
         "httpx one route, per request": micro,
         "import after requests": milli,
+        LATENCY: milli,
     }
     new_references = client_references()
     units.update(dict.fromkeys(new_references, micro))
@@ -420,6 +438,7 @@ def main() -> None:
         "10 MB body read fully": "floor:prebuilt",
         "call log after 1,000 x 100 KB answers": "floor:urllib3",
         "httpx one route, per request": "floor:MockTransport",
+        LATENCY: "no latency",
         **new_references,
     }
     print(
