@@ -27,6 +27,7 @@ from canned._core.answers import CallbackResponse, PassthroughResponse, Response
 from canned._core.calls import Call, CallList
 from canned._core.mock import DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, logger
 from canned._core.routes import BaseResponse, FalseBool
+from canned.cassettes.cassette import cassette
 from canned.errors import (
     CallbackReplyError,
     CallCountError,
@@ -107,6 +108,7 @@ __all__ = [
     "CallbackReplyError",
     "CannedDeprecationWarning",
     "get_wrapped",
+    "cassette",
     "matchers",
     "registries",
     "mock",

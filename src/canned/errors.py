@@ -7,7 +7,9 @@ keeps working::
     ├── UnfiredRoutesError(CannedError, AssertionError)   routes never called, checked on exit
     ├── CallCountError(CannedError, AssertionError)       assert_call_count() saw another count
     ├── CallbackReplyError(CannedError, TypeError)        a callback's reply is malformed
-    └── NetworkBlockedError(CannedError, ConnectionError) --canned-block-network refused a host
+    ├── NetworkBlockedError(CannedError, ConnectionError) --canned-block-network refused a host
+    └── CassetteError(CannedError, ValueError)            a cassette file is missing, malformed,
+                                                          or would hold a secret
     CannedDeprecationWarning(DeprecationWarning)          responses' deprecations, texts verbatim
     UnmatchedRequestWarning(UserWarning)                  on_unmatched="warn": the diagnosis
 
@@ -27,6 +29,7 @@ __all__ = [
     "CallbackReplyError",
     "CannedDeprecationWarning",
     "CannedError",
+    "CassetteError",
     "NetworkBlockedError",
     "UnfiredRoutesError",
     "UnmatchedRequestWarning",
@@ -53,6 +56,11 @@ class CallbackReplyError(CannedError, TypeError):
 
 class NetworkBlockedError(CannedError, ConnectionError):
     """The pytest plugin's network guard refused a connection to a host other than loopback."""
+
+
+class CassetteError(CannedError, ValueError):
+    """A cassette cannot be used: its file is missing (mode "none"), empty or malformed (the
+    message names the file, the interaction and the field), or a secret would be written."""
 
 
 class CannedDeprecationWarning(DeprecationWarning):

@@ -328,13 +328,16 @@ def test_a_redirect_is_returned_when_not_followed(mock: canned.RequestsMock) -> 
 
 
 @pytest.mark.parametrize(
-    "error",
-    [requests.ConnectTimeout("connect"), requests.ReadTimeout("read"), ValueError("plain")],
+    ("error_class", "text"),
+    [(requests.ConnectTimeout, "connect"), (requests.ReadTimeout, "read"), (ValueError, "plain")],
     ids=["ConnectTimeout", "ReadTimeout", "ValueError"],
 )
 def test_an_exception_body_is_raised_as_is_and_recorded(
-    mock: canned.RequestsMock, error: BaseException
+    mock: canned.RequestsMock, error_class: type[BaseException], text: str
 ) -> None:
+    # made here, not at import: a raised requests exception keeps the request it was raised for,
+    # and one made at import would carry a request of an earlier run in the same process (mutmut)
+    error = error_class(text)
     route = mock.add(canned.GET, URL, body=error)
     with pytest.raises(type(error)) as raised:
         requests.get(URL)

@@ -7,9 +7,10 @@ written -> view) and the conversions the dispatch path uses (a `Reply` -> HTTP/1
 aiohttp's own response parser, a body shorter than its Content-Length ending the connection
 early; the `ClientConnectorError` of a refused connection; each fault as the error aiohttp meets
 for it, a connect fault in `connect` and the others on the connection it reads; the read timeout
-of the session's `ClientTimeout`; the real connection for a passthrough). Everything above the
-connection (cookies, redirects, `base_url`, `raise_for_status`, auth, default headers, trace
-configs, middlewares) stays aiohttp's own code.
+of the session's `ClientTimeout`; the real connection for a passthrough). A recorded passthrough
+(`snapshot_async`) is read whole from the real connection and served again through canned's
+(`aiohttp_recording`). Everything above the connection (cookies, redirects, `base_url`,
+`raise_for_status`, auth, default headers, trace configs, middlewares) stays aiohttp's own code.
 aiohttp is imported only when a mock is first activated, and only if it is installed.
 """
 
@@ -24,6 +25,8 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Final
 
+from canned._adapters import aiohttp_recording
+from canned._adapters.aiohttp_recording import chunked
 from canned._core import activation
 from canned._core.dispatch import dispatch_async
 from canned._core.reply import Reply
@@ -110,11 +113,6 @@ def continue_awaited(request: Any) -> Any:
     its body (None for any other request). aiohttp keeps it private (`_continue`): this is the
     one place canned reads it."""
     return getattr(request, "_continue", None)
-
-
-def chunked(data: bytes) -> bytes:
-    """One chunk of a `Transfer-Encoding: chunked` body (b"" is the last one)."""
-    return b"%x\r\n%s\r\n" % (len(data), data)
 
 
 def as_bytes(chunk: Any) -> bytes:
@@ -388,6 +386,22 @@ class AiohttpAdapter:
             raise
         conn.use(real)
         return conn.response
+
+    def snapshot(self, response: Any, context: Context) -> tuple[Reply, Any]:
+        raise NotImplementedError("aiohttp reads only from a coroutine: see snapshot_async")
+
+    async def snapshot_async(self, response: Any, context: Context) -> tuple[Reply, Any]:
+        """Send for real now and read the whole answer, undecoded; the real connection goes
+        back to the pool, and the session's parser reads the server's bytes from canned's
+        (decompression, chunks, cookies, redirects all its own): `response` reads as it would."""
+        req, conn = context
+        conn.send_to_real()
+        timeout = conn.timeout.sock_read or None
+        real = await aiohttp_recording.read_real(conn.protocol, req.method, timeout)
+        conn.real.release()
+        conn.real = None  # the answer comes from canned's connection from now on
+        conn.deliver = functools.partial(real.serve, conn)
+        return real.reply(), response
 
 
 def _connection_class() -> type:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from canned._core import activation
 from canned._core.dispatch import dispatch, dispatch_async
+from canned._core.headers import decoded
 from canned._core.reply import Reply
 from canned._core.request import Request
 
@@ -307,6 +308,31 @@ class HttpxAdapter:
     async def send_async(self, context: Context) -> Any:
         transport, request, _ = context
         return await self.async_original(transport, request)
+
+    def snapshot(self, response: Any, context: Context) -> tuple[Reply, Any]:
+        """The real answer as recorded, and a response like it for the client: the body is
+        read raw (as the server sent it) and served again by a fresh stream, so the client
+        decodes, times and closes it as it would have."""
+        return self._kept(response, b"".join(response.iter_raw()), context)
+
+    async def snapshot_async(self, response: Any, context: Context) -> tuple[Reply, Any]:
+        """`snapshot`, the body read by awaiting it."""
+        return self._kept(
+            response, b"".join([chunk async for chunk in response.aiter_raw()]), context
+        )
+
+    def _kept(self, response: Any, raw: bytes, context: Context) -> tuple[Reply, Any]:
+        assert self.module is not None  # installed before any request reaches here
+        pairs = tuple(response.headers.multi_items())
+        body = decoded(raw, response.headers.get("Content-Encoding"))
+        fresh = self.module.Response(
+            status_code=response.status_code,
+            headers=response.headers.raw,
+            stream=self.module.ByteStream(raw),
+            extensions=response.extensions,
+            request=context[1],
+        )
+        return Reply(response.status_code, pairs, body), fresh
 
     def refused(self, message: str, context: Context) -> BaseException:
         assert self.module is not None  # installed before any request reaches here

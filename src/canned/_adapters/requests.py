@@ -130,6 +130,17 @@ class RequestsClient:
         adapter, prepared, kwargs, real = context
         return real(adapter, prepared, **kwargs)
 
+    def snapshot(
+        self, response: requests.Response, context: Context
+    ) -> tuple[Reply, requests.Response]:
+        """The real answer as recorded: `.content` reads the body once, decoded by urllib3,
+        and keeps it for the caller (a `stream=True` caller iterates the kept bytes). Header
+        pairs come from urllib3's response, repeats (Set-Cookie) apart."""
+        body = response.content or b""
+        headers: Any = getattr(response.raw, "headers", None)
+        pairs = (headers if hasattr(headers, "items") else response.headers).items()
+        return Reply(response.status_code, tuple(pairs), body), response
+
 
 client: Final = RequestsClient()
 

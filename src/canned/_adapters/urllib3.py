@@ -9,7 +9,8 @@ connection's `NewConnectionError`, wrapped in `MaxRetryError` as urlopen wraps o
 unmatched; each fault as the error urlopen meets for it from a real server, wrapped as urlopen
 wraps it; the read timeout urlopen reads with); and what urlopen does with an answer (follow a
 same-host redirect, retry the statuses its `Retry` names) or an error (a fault, a body ending
-early while preloading: ask again as its `Retry` allows), without sleeping. Cross-host
+early while preloading: ask again as its `Retry` allows), without sleeping; and `snapshot`, a
+real answer as a cassette records it, with the response handed on still unread if it was. Cross-host
 redirects stay `PoolManager.urlopen`'s, above the seam. A request a client above (requests)
 already let through is not asked again.
 """
@@ -38,6 +39,7 @@ from urllib3.util.retry import Retry
 from canned._adapters.urllib3_responses import raw_response
 from canned._core import activation
 from canned._core.dispatch import carry_out, passing_through
+from canned._core.headers import decoded
 from canned._core.reply import Reply
 from canned._core.request import Request, to_bytes
 
@@ -51,6 +53,8 @@ Urlopen = Callable[..., Any]
 real_urlopen: Final[Urlopen] = HTTPConnectionPool.urlopen
 
 DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+# What a response keeps of its status line.
+STATUS_LINE: Final = ("reason", "version", "version_string")
 # What urllib3 2 drops from the headers when a 303 turns a request into a GET without its body
 # (RFC 9110, 15.4.4): the fields that described that body.
 BODY_HEADERS: Final = (
@@ -269,6 +273,30 @@ class Urllib3Client:
             attempt.assert_same_host,
             **attempt.options,
         )
+
+    def snapshot(self, response: HTTPResponse, attempt: Attempt) -> tuple[Reply, HTTPResponse]:
+        """The real answer as a cassette keeps it, and the response to hand on. A preloaded
+        answer is read already and goes on as it is (its `data` decoded by urllib3 unless
+        `decode_content=False`); an unread one is read as it came (its chunks too), its
+        connection goes back to the pool, and an unread answer over the same bytes goes on,
+        streamed, read in pieces and decoded as the real one would have been."""
+        headers = tuple(response.headers.items())
+        encoding = response.headers.get("Content-Encoding")
+        if attempt.options.get("preload_content", True):
+            body = response.data if response.decode_content else decoded(response.data, encoding)
+            return Reply(response.status, headers, body), response
+        sent: bytes | list[bytes]
+        if response.chunked and response.supports_chunked_reads():
+            sent = list(response.read_chunked(decode_content=False))
+            whole = b"".join(sent)
+        else:
+            sent = whole = response.read(decode_content=False)
+        response.release_conn()
+        fresh = raw_response(Reply(response.status, headers, sent), attempt.method)
+        for name in STATUS_LINE:  # as it came (urllib3 1 has no `version_string`)
+            setattr(fresh, name, getattr(response, name, None))
+        fresh = as_pool_answer(fresh, attempt._replace(retries=response.retries or attempt.retries))
+        return Reply(response.status, headers, decoded(whole, encoding)), fresh
 
 
 client: Final = Urllib3Client()

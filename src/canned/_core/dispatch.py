@@ -60,12 +60,21 @@ class Client(Protocol[C]):
     def read_timeout(self, context: C) -> float | None:
         """The read timeout the client set for this request (None: it waits forever)."""
 
+    def snapshot(self, response: Any, context: C) -> tuple[Reply, Any]:
+        """A real answer, as a cassette records it: a `Reply` with its status, its header pairs
+        as received and its whole body decoded from any Content-Encoding (`headers.decoded`
+        does it for a client that does not), and the response to hand on, still readable by
+        the caller as if canned had not read it."""
+
 
 class AsyncClient(Client[C], Protocol[C]):
     """The conversions of an async client, whose real send is awaited."""
 
     async def send_async(self, context: C) -> Any:
         """Send for real, awaited."""
+
+    async def snapshot_async(self, response: Any, context: C) -> tuple[Reply, Any]:
+        """`snapshot`, its body read by awaiting it."""
 
 
 def dispatch(mock: Mock, request: Request, client: Client[C], context: C) -> Any:
@@ -107,6 +116,9 @@ async def dispatch_async(mock: Mock, request: Request, client: AsyncClient[C], c
     token = _passing_through.set(True)
     try:
         response = await client.send_async(context)
+        if mock.is_recording:
+            recorded, response = await client.snapshot_async(response, context)
+            mock.keep(request, recorded)
     except BaseException as error:
         mock.settle_error(outcome, error)
         raise
@@ -175,6 +187,9 @@ def carry_out(mock: Mock, outcome: Outcome, client: Client[C], context: C) -> An
                 response = client.send(context)
             finally:
                 _passing_through.reset(token)
+            if mock.is_recording:  # a cassette keeps the real answer
+                recorded, response = client.snapshot(response, context)
+                mock.keep(outcome.request, recorded)
         else:
             raise client.refused(outcome.message, context)
     except BaseException as error:

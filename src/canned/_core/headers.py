@@ -112,3 +112,30 @@ def content_type_pair(content_type: str) -> tuple[tuple[str, str], ...]:
         if len(_CONTENT_TYPES) < 64:  # a few types recur; odd ones are not kept
             _CONTENT_TYPES[content_type] = pair
     return pair
+
+
+def decoded(body: bytes, content_encoding: str | None) -> bytes:
+    """`body` decoded from its Content-Encoding (gzip, deflate; br when `brotli` is installed),
+    as a client that decodes answers reads it; an unknown or failing encoding leaves it as is."""
+    if not content_encoding or not body:
+        return body
+    import zlib
+
+    for coding in reversed([part.strip().lower() for part in content_encoding.split(",")]):
+        try:
+            if coding in ("gzip", "x-gzip"):
+                body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
+            elif coding == "deflate":
+                try:
+                    body = zlib.decompress(body)
+                except zlib.error:  # raw deflate, as some servers send it
+                    body = zlib.decompress(body, -zlib.MAX_WBITS)
+            elif coding == "br":
+                import brotli  # type: ignore[import-not-found]  # optional
+
+                body = brotli.decompress(body)
+            elif coding != "identity":
+                return body
+        except (zlib.error, ImportError, OSError):
+            return body
+    return body

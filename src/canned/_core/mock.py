@@ -113,7 +113,7 @@ class Mock(Activation):
         if response_callback is not None:
             validation.check_callable(where, "response_callback", response_callback)
         self.response_callback = response_callback
-        self._initial_prefixes: tuple[Any, ...] = self._check_prefixes(where, passthru_prefixes)
+        self._initial_prefixes: tuple[Any, ...] = urls.check_prefixes(where, passthru_prefixes)
         self.passthru_prefixes: tuple[Any, ...] = self._initial_prefixes
         self._registry_class = self.check_registry(where, registry)
         self._registry = registry()
@@ -147,17 +147,6 @@ class Mock(Activation):
             for route in self.registered()
             if route.call_count == 0
         ]
-
-    @staticmethod
-    def _check_prefixes(where: str, prefixes: Any) -> tuple[str | re.Pattern[str], ...]:
-        if prefixes == ():
-            return ()  # the default, given to nearly every mock
-        if not isinstance(prefixes, (tuple, list)) or not all(
-            isinstance(p, (str, re.Pattern)) and p != "" for p in prefixes
-        ):
-            expected = "a tuple of URL prefix strings or compiled regexes"
-            validation.reject(where, "passthru_prefixes", expected, prefixes)
-        return tuple(urls.clean_prefix(p) for p in prefixes)
 
     @staticmethod
     def check_registry(where: str, registry: Any) -> type[FirstMatchRegistry]:
@@ -462,6 +451,12 @@ class Mock(Activation):
             if route is not None:
                 return self._answer(request, shape, route)
         return Outcome("unmatched", request, diagnosis=diagnosis)
+
+    # A recording mock (a cassette) keeps the real answers its passthroughs get (see `keep`).
+    is_recording: bool = False
+
+    def keep(self, request: Request, recorded: Reply) -> None:
+        """Keep a real answer a passthrough got: a recording mock's; this one keeps none."""
 
     def settle(self, outcome: Outcome, response: Any) -> Any:
         """Record a call answered with `response` (after `response_callback`) and return it."""

@@ -15,6 +15,8 @@ from functools import lru_cache
 from typing import Any, Final, NamedTuple
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from canned._core import validation
+
 DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 # RFC 3986 unreserved characters: "%41" and "A" are the same URL, so escapes of these are decoded.
@@ -232,3 +234,15 @@ def clean_prefix(prefix: str | re.Pattern[str]) -> str | re.Pattern[str]:
     host = normalise_host(parts.hostname or "")
     netloc = host + (f":{parts.port}" if parts.port else "")
     return parts._replace(netloc=netloc, path=normalise_path(parts.path)).geturl()
+
+
+def check_prefixes(where: str, prefixes: Any) -> tuple[str | re.Pattern[str], ...]:
+    """A mock's `passthru_prefixes`: URL prefix strings or compiled regexes, cleaned."""
+    if prefixes == ():
+        return ()  # the default, given to nearly every mock
+    if not isinstance(prefixes, (tuple, list)) or not all(
+        isinstance(p, (str, re.Pattern)) and p != "" for p in prefixes
+    ):
+        expected = "a tuple of URL prefix strings or compiled regexes"
+        validation.reject(where, "passthru_prefixes", expected, prefixes)
+    return tuple(clean_prefix(p) for p in prefixes)
