@@ -138,3 +138,40 @@ def test_chaos_fails_the_same_requests_for_the_same_seed() -> None:
     first = run()
     assert first == run()
     assert set(first) == {"reset", "ok"}
+
+
+def test_urllib3_retries_connect_again_after_a_connect_fault_as_from_a_server(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=faults.connect_timeout(), times=2)
+    mock.add(canned.GET, URL, json={"ok": True})
+    with requests.Session() as session:
+        session.mount("https://", HTTPAdapter(max_retries=Retry(connect=3, backoff_factor=0)))
+        answer = session.get(URL, timeout=5)
+    assert answer.json() == {"ok": True}
+    logged = [type(call.response).__name__ for call in mock.calls]
+    assert logged == ["ConnectTimeout", "ConnectTimeout", "Response"]
+
+
+def test_a_fault_outlasting_the_retries_is_raised_as_requests_raises_max_retries(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body=faults.connection_refused())
+    with requests.Session() as session:
+        session.mount("https://", HTTPAdapter(max_retries=Retry(connect=2, backoff_factor=0)))
+        with pytest.raises(requests.ConnectionError) as raised:
+            session.get(URL, timeout=5)
+    assert len(mock.calls) == 3  # the first try and two retries
+    assert "Max retries exceeded with url: /items" in str(raised.value)
+    assert "NewConnectionError" in str(raised.value)
+
+
+def test_a_read_fault_of_a_post_is_not_retried_as_urllib3_does_not_resend_it(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.POST, URL, body=faults.read_timeout())
+    with requests.Session() as session:
+        session.mount("https://", HTTPAdapter(max_retries=Retry(total=3, backoff_factor=0)))
+        with pytest.raises(requests.ReadTimeout):
+            session.post(URL, data=b"x", timeout=5)
+    assert len(mock.calls) == 1

@@ -10,19 +10,24 @@ without sleeping, and the clock `Session.send` times requests with (so `elapsed`
 
 from __future__ import annotations
 
-import errno
 import threading
-from http.client import BadStatusLine
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Callable, Final
 
 import requests
 from requests import sessions
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError, ProtocolError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    MaxRetryError,
+    NewConnectionError,
+    ReadTimeoutError,
+)
 from urllib3.util import Timeout
 from urllib3.util.retry import Retry
 
+from canned._adapters.urllib3 import met_error
 from canned._adapters.urllib3_responses import raw_response
 from canned._core import activation
 from canned._core.dispatch import carry_out
@@ -64,8 +69,34 @@ def to_request(prepared: requests.PreparedRequest, send_kwargs: dict[str, Any]) 
     return view
 
 
-# send's keyword arguments and the real send.
-Context = tuple[HTTPAdapter, requests.PreparedRequest, dict[str, Any], Send]
+class Retrying:
+    """urllib3's `Retry` as one attempt has it, and the one the next attempt gets when a fault
+    the Retry allows again is met (set by `fault_error`, as urlopen retries one)."""
+
+    __slots__ = ("again", "retries")
+
+    def __init__(self, retries: Any) -> None:
+        self.retries = retries
+        self.again: Retry | None = None
+
+
+# send's keyword arguments, the real send, and the attempt's Retry.
+Context = tuple[HTTPAdapter, requests.PreparedRequest, dict[str, Any], Send, Retrying]
+
+
+def as_requests_error(error: Exception, prepared: requests.PreparedRequest) -> Exception:
+    """The exception `HTTPAdapter.send` raises for an error urllib3's urlopen raised (a fault
+    never gives up on a status, so `RetryError` is not among them)."""
+    if isinstance(error, MaxRetryError):
+        reason = error.reason
+        if isinstance(reason, ConnectTimeoutError) and not isinstance(reason, NewConnectionError):
+            return requests.ConnectTimeout(error, request=prepared)
+        return requests.ConnectionError(error, request=prepared)
+    if isinstance(error, ReadTimeoutError):
+        return requests.ReadTimeout(error, request=prepared)
+    if isinstance(error, ConnectTimeoutError) and not isinstance(error, NewConnectionError):
+        return requests.ConnectTimeout(error, request=prepared)  # an attempt retried after
+    return requests.ConnectionError(error, request=prepared)  # ProtocolError, OSError
 
 
 class LatencyClock(threading.local):
@@ -87,27 +118,27 @@ class RequestsClient:
     """requests' conversions for the dispatch path."""
 
     def to_native(self, reply: Reply, context: Context) -> requests.Response:
-        adapter, prepared, _, _ = context
+        adapter, prepared = context[0], context[1]
         if reply.elapsed:
             clock.latency += reply.elapsed  # the answer took this long: `elapsed` says so
         return adapter.build_response(prepared, raw_response(reply, prepared.method or "GET"))
 
     def fault_error(self, fault: Fault, context: Context) -> BaseException:
-        """What requests raises for `fault` from a real server (urllib3's error inside)."""
-        prepared = context[1]
-        kind, message = fault.kind, fault.message
-        if kind == "connect_timeout":
-            return requests.ConnectTimeout(message, request=prepared)
-        if kind == "read_timeout":
-            return requests.ReadTimeout(message, request=prepared)
-        if kind == "connection_reset":
-            reset = ConnectionResetError(errno.ECONNRESET, message)
-            aborted = ProtocolError("Connection aborted.", reset)
-            return requests.ConnectionError(aborted, request=prepared)
-        if kind == "malformed":
-            aborted = ProtocolError("Connection aborted.", BadStatusLine(message))
-            return requests.ConnectionError(aborted, request=prepared)
-        return requests.ConnectionError(message, request=prepared)  # refused, DNS failure
+        """What requests raises for `fault` from a real server: the error urlopen meets, given
+        to the adapter's `Retry` as urlopen gives it (a connect fault counts against `connect`,
+        a read fault against `read`), raised as `HTTPAdapter.send` raises it. While the Retry
+        allows, the request is asked again (`Retrying.again`), as urlopen asks again."""
+        adapter, prepared, _, _, retrying = context
+        url = prepared.url or ""
+        pool = adapter.poolmanager.connection_from_url(url)  # made, not connected
+        met = met_error(fault, pool, prepared.path_url)
+        try:
+            retrying.again = retrying.retries.increment(
+                prepared.method, prepared.path_url, error=met
+            )
+        except (MaxRetryError, HTTPError) as given_up:  # MaxRetryError, or `met` raised again
+            return as_requests_error(given_up, prepared)
+        return as_requests_error(met, prepared)  # this attempt's; the next one is asked
 
     def read_timeout(self, context: Context) -> float | None:
         """The read timeout given to `send` (a number, a `(connect, read)` pair, a urllib3
@@ -120,14 +151,14 @@ class RequestsClient:
         return timeout  # a number or None
 
     def adopt(self, response: Any, context: Context) -> requests.Response:
-        adapter, prepared, _, _ = context
+        adapter, prepared = context[0], context[1]
         return adapter.build_response(prepared, response)  # a custom route's urllib3 response
 
     def refused(self, message: str, context: Context) -> BaseException:
         return requests.ConnectionError(message, request=context[1])
 
     def send(self, context: Context) -> requests.Response:
-        adapter, prepared, kwargs, real = context
+        adapter, prepared, kwargs, real, _ = context
         return real(adapter, prepared, **kwargs)
 
     def snapshot(
@@ -157,13 +188,21 @@ def on_request(
     """One intercepted `send` (its keyword arguments in `kwargs`, passed as a dict: this runs
     per request): view, decide, carry out (the dispatch path, in two steps: the outcome's kind
     says whether urllib3's retries are canned's to emulate); then urllib3 retries, unslept."""
-    outcome = mock.handle(to_request(prepared, kwargs))
-    response = carry_out(mock, outcome, client, (adapter, prepared, kwargs, real))
-    # The view served matching; the call log keeps the PreparedRequest (with `params` and
-    # `req_kwargs`) and `view_of` rebuilds a view if one is asked for later.
-    if VIEW_ATTRIBUTE in prepared.__dict__:  # a response_callback or a hook may have taken it
-        delattr(prepared, VIEW_ATTRIBUTE)  # not `__dict__.pop`: that would make a dict
     retries = retries or adapter.max_retries
+    retrying = Retrying(retries)
+    outcome = mock.handle(to_request(prepared, kwargs))
+    try:
+        response = carry_out(mock, outcome, client, (adapter, prepared, kwargs, real, retrying))
+    except requests.RequestException:
+        if retrying.again is None:
+            raise
+    finally:
+        # The view served matching; the call log keeps the PreparedRequest (with `params`
+        # and `req_kwargs`) and `view_of` rebuilds a view if one is asked for later.
+        if VIEW_ATTRIBUTE in prepared.__dict__:  # a response_callback or a hook may have it
+            delattr(prepared, VIEW_ATTRIBUTE)  # not `__dict__.pop`: that would make a dict
+    if retrying.again is not None:  # a fault urllib3's Retry lets it send again after: unslept
+        return on_request(mock, adapter, prepared, kwargs, real=real, retries=retrying.again)
     method = prepared.method or "GET"
     if not (
         outcome.kind == "answer"  # a real send was retried by urllib3 itself

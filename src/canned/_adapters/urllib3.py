@@ -185,14 +185,15 @@ def name_resolution_error(pool: HTTPConnectionPool, reason: socket.gaierror) -> 
     return resolution_error(pool.host, connection, reason)  # type: ignore[no-any-return]  # urllib3's own
 
 
-def met_error(fault: Fault, attempt: Attempt) -> HTTPError:
-    """The error an attempt meets for `fault` from a real server, before urlopen's Retry sees
-    it: a connection error from connecting (the socket's error as its cause), or a read error
-    from reading the answer (the socket's or http.client's error inside `ProtocolError`, as
-    urlopen wraps them), each carrying `fault.message`."""
-    pool, kind, message = attempt.pool, fault.kind, fault.message
+def met_error(fault: Fault, pool: HTTPConnectionPool, url: str) -> HTTPError:
+    """The error a request to `url` through `pool` meets for `fault` from a real server, before
+    urlopen's Retry sees it: a connection error from connecting (the socket's error as its
+    cause), or a read error from reading the answer (the socket's or http.client's error inside
+    `ProtocolError`, as urlopen wraps them), each carrying `fault.message`. requests, which
+    sends through urlopen, meets the same."""
+    kind, message = fault.kind, fault.message
     if kind == "read_timeout":
-        error: HTTPError = ReadTimeoutError(pool, attempt.url, message)
+        error: HTTPError = ReadTimeoutError(pool, url, message)
         error.__cause__ = socket.timeout("timed out")
     elif kind == "connection_reset":
         error = ProtocolError(
@@ -244,7 +245,7 @@ class Urllib3Client:
         """What urlopen raises for `fault` from a real server (see `after_error`): with retries
         on, `MaxRetryError` once its Retry is used up, the error met as its `reason`; with
         `retries=False`, that error itself. While the Retry allows, urlopen asks again."""
-        return after_error(attempt, met_error(fault, attempt))
+        return after_error(attempt, met_error(fault, attempt.pool, attempt.url))
 
     def read_timeout(self, attempt: Attempt) -> float | None:
         """The read timeout urlopen reads the answer with: its `timeout=` (seconds or a
