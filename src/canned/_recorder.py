@@ -4,7 +4,8 @@ Same as `responses._recorder` (BETA there too): `Recorder`, `recorder`, `record`
 `dump_to_file`, `_dump` and `_remove_default_headers`. Differs: binary bodies round-trip
 (base64 when not UTF-8 text), secrets are redacted before anything is written, files are
 written atomically, and YAML is imported only when a file is written.
-Imports no HTTP client: answers are read through the attributes requests and httpx share.
+Imports no HTTP client: answers are kept through the dispatch path's recording, as a cassette's,
+so every client canned answers is recorded.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import IO, Any, TypeVar
 from canned._compat.requests_mock import DEFAULT_TARGET, RequestsMock
 from canned._core.answers import Response
 from canned._core.registry import FirstMatchRegistry, OrderedRegistry
-from canned._core.reply import Outcome
+from canned._core.reply import Outcome, Reply
 from canned._core.request import Request
 from canned._core.routes import BaseResponse
 from canned.cassettes.formats import dump_data, write_atomically, yaml_dump
@@ -59,31 +60,34 @@ class Recorder(RequestsMock):
     def handle(self, request: Request) -> Outcome:
         return Outcome("passthrough", request)
 
-    def settle(self, outcome: Outcome, response: Any) -> Any:
-        self._keep(response)
-        return super().settle(outcome, response)
+    # Every answer is kept through the dispatch path's recording, as a cassette's: any client
+    # (requests, httpx, aiohttp, urllib3, urllib) is recorded, its body read for the caller too.
+    is_recording = True
 
-    def _keep(self, response: Any) -> None:
-        """Register the real answer as a route: final URL, status, body, headers; the
-        Content-Type header, whatever the case of its name, becomes the route's `content_type`."""
+    def keep(self, request: Request, recorded: Reply) -> None:
+        """Register the real answer as a route: final URL, status, body, headers (repeated ones
+        joined with ", ", as requests shows them); the Content-Type header, whatever the case
+        of its name, becomes the route's `content_type`."""
         headers: dict[str, Any] = {}
         content_type: str | None = None
-        for name, value in response.headers.items():
+        for name, value in recorded.headers:
             if name.lower() == "content-type":
                 content_type = value
+            elif name in headers:
+                headers[name] = f"{headers[name]}, {value}"
             else:
                 headers[name] = value
-        raw: bytes = response.content
+        raw = recorded.body if isinstance(recorded.body, bytes) else b""
         body: str | bytes
         try:
             body = raw.decode("utf-8")
         except UnicodeDecodeError:
             body = raw  # not text: written as base64
         route = Response(
-            method=str(response.request.method),
-            url=str(response.request.url),
+            method=request.method,
+            url=request.url,
             body=body,
-            status=response.status_code,
+            status=recorded.status,
             headers=headers,
             content_type=content_type if content_type is not None else "text/plain",
             match_querystring=None,

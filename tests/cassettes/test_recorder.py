@@ -230,3 +230,30 @@ def test_recording_counts_calls_and_never_asserts(server: str) -> None:
 def test_importing_canned_does_not_import_yaml() -> None:
     code = "import canned, canned._recorder, sys; assert 'yaml' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_httpx_sync_and_async_are_recorded_and_still_read_by_the_caller(
+    server: str, tmp_path: Path
+) -> None:
+    import asyncio
+
+    import httpx
+
+    path = tmp_path / "out.yaml"
+    seen: list[str] = []
+
+    async def fetch_async() -> None:
+        async with httpx.AsyncClient() as client:
+            seen.append((await client.get(server + "/json")).text)
+
+    def work() -> None:
+        with httpx.Client() as client:
+            seen.append(client.get(server + "/text").text)
+        asyncio.run(fetch_async())
+
+    record_to(path, work)
+    assert seen == ["hello", '{"id": 1}']
+    with canned.RequestsMock() as mock:
+        mock._add_from_file(path)
+        with httpx.Client() as client:
+            assert [client.get(server + p).text for p in ("/text", "/json")] == seen
