@@ -956,3 +956,48 @@ def test_an_interrupted_read_given_as_a_body_ends_the_connection_instead_of_hang
     mock.add(canned.GET, URL, body=InterruptedError(errno.EINTR, "interrupted"))
     with pytest.raises(http.client.RemoteDisconnected):
         urlopen(URL)
+
+
+class HangUpHandler(QuietHandler):
+    """Reads the request, then closes the connection without a word."""
+
+    def do_GET(self) -> None:  # http.server's naming
+        self.close_connection = True
+
+
+def test_a_passthrough_whose_server_hangs_up_fails_in_getresponse_as_without_canned(
+    mock: canned.RequestsMock,
+) -> None:
+    with serving(HangUpHandler) as url:
+        mock.add_passthru(url)
+        with pytest.raises(http.client.RemoteDisconnected):  # unwrapped: urlopen lets it out
+            direct_opener().open(url + "/x")
+
+
+def test_a_response_class_set_on_a_connection_stays_after_an_answer(
+    mock: canned.RequestsMock,
+) -> None:
+    class Noted(http.client.HTTPResponse):
+        pass
+
+    mock.add(canned.GET, URL, body="a")
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.response_class = Noted
+    connection.request("GET", "/items")
+    connection.getresponse().read()
+    assert connection.response_class is Noted
+    connection.close()
+
+
+def test_a_connected_socket_takes_the_options_callers_set_on_it(mock: canned.RequestsMock) -> None:
+    mock.add(canned.GET, URL, body="a")
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.connect()
+    connection.sock.settimeout(3)
+    connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    assert connection.sock.gettimeout() == 3
+    with pytest.raises(OSError, match="no socket descriptor"):
+        connection.sock.fileno()
+    connection.request("GET", "/items")
+    assert connection.getresponse().read() == b"a"
+    connection.close()

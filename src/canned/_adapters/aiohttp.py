@@ -463,14 +463,23 @@ def _connection_class() -> type:
             return self.real.closed if self.real is not None else super().closed
 
         def release(self) -> None:
+            self.stop_feeding()
             if self.real is not None:
                 self.real.release()
             super().release()
 
         def close(self) -> None:
+            self.stop_feeding()
             if self.real is not None:
                 self.real.close()
             super().close()
+
+        def stop_feeding(self) -> None:
+            """The response is done with: a body still being streamed stops (its task is
+            cancelled, so a generator body is closed), as a closed socket stops a server."""
+            feeding = self.feeding
+            if feeding is not None and not feeding.done():
+                feeding.cancel()
 
     return CannedConnection
 

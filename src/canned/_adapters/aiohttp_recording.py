@@ -95,13 +95,13 @@ async def read_real(protocol: Any, method: str, read_timeout: float | None) -> R
             break
     pieces: list[bytes] = []
     piece: list[bytes] = []
-    while True:
+    while method != "HEAD":  # a HEAD answer has no body (its payload is aiohttp's shared empty one)
         data, ends_a_chunk = await payload.readchunk()
         piece.append(data)
         if ends_a_chunk:
             pieces.append(b"".join(piece))
             piece.clear()
-        elif not data:  # the end of the body
+        if not data and (not ends_a_chunk or payload.at_eof()):  # the end of the body
             break
     pieces.append(b"".join(piece))
     return RealAnswer(

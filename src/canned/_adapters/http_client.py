@@ -236,6 +236,22 @@ class CannedSocket:
         if self.real is not None:
             self.real.close()
 
+    # What callers of a connected `HTTPConnection` ask of its socket: kept, or refused as a
+    # socket with no descriptor refuses.
+    timeout: float | None = None
+
+    def settimeout(self, timeout: float | None) -> None:
+        self.timeout = timeout
+
+    def gettimeout(self) -> float | None:
+        return self.timeout
+
+    def setsockopt(self, *args: Any) -> None:
+        pass
+
+    def fileno(self) -> int:
+        raise OSError("canned answers this connection: it has no socket descriptor")
+
 
 def answer(canned_socket: CannedSocket, received: Received) -> http.client.HTTPResponse | None:
     """The answer to a complete request: the innermost mock's, through the dispatch path."""
@@ -304,10 +320,14 @@ class HttpClientConversions:
         try:
             real = canned_socket.connected()
             real.sendall(raw)
-            response = connection.response_class(real, method=method)
-            response.begin()
-        except BaseException as error:
+        except BaseException as error:  # failing to connect or send: `request()` raises it
             canned_socket.connection_error = error
+            raise
+        response = connection.response_class(real, method=method)
+        try:
+            response.begin()  # a failure reading the answer is raised by `getresponse()`
+        except BaseException:
+            response.close()  # as http.client's own `getresponse` closes it
             raise
         return response
 
@@ -369,11 +389,15 @@ def intercepted_getresponse(connection: http.client.HTTPConnection) -> http.clie
     def answered(*args: Any, **kwargs: Any) -> http.client.HTTPResponse:
         return response  # already begun: `begin()` again returns at once
 
+    own = connection.__dict__.get("response_class")  # a class the caller set on this one
     connection.response_class = answered  # type: ignore[assignment]  # for this call only
     try:
         return interceptor.original_getresponse(connection)
     finally:
-        del connection.response_class
+        if own is None:
+            del connection.response_class
+        else:
+            connection.response_class = own
 
 
 class HttpClientInterceptor:
