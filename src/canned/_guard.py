@@ -126,6 +126,8 @@ class Guard:
         """Wrap the socket functions as they are now (a test's spy included); once only."""
         self.allow = allow
         self.learned.clear()
+        if self._saved:  # installed already: wrapping the guard in itself would recurse
+            return
         for owner, name, guarded in _SEAMS:
             self._saved.append((owner, name, vars(owner).get(name, _MISSING)))
             self.real[name] = getattr(owner, name)
@@ -139,7 +141,7 @@ class Guard:
                 delattr(owner, name)  # it was inherited: socket.socket.connect is _socket's
             else:
                 setattr(owner, name, before)
-        self.real.clear()
+        # `real` stays filled: a thread still inside a guarded function finds the original
 
     def take(self) -> list[Attempt]:
         """The attempts refused since the last `take`, oldest first; the record starts afresh."""

@@ -1001,3 +1001,18 @@ def test_a_connected_socket_takes_the_options_callers_set_on_it(mock: canned.Req
     connection.request("GET", "/items")
     assert connection.getresponse().read() == b"a"
     connection.close()
+
+
+@pytest.mark.parametrize("status", [204, 304])
+def test_an_answer_without_a_body_sends_none_so_the_next_answer_on_the_connection_is_read_whole(
+    mock: canned.RequestsMock, status: int
+) -> None:
+    mock.add(canned.GET, URL, status=status, body="ignored by a server")
+    mock.add(canned.GET, URL + "/next", body="next")
+    connection = http.client.HTTPSConnection("api.example.test")
+    connection.request("GET", "/items")
+    first = connection.getresponse()
+    assert (first.status, first.read(), first.getheader("Content-Length")) == (status, b"", None)
+    connection.request("GET", "/items/next")
+    assert connection.getresponse().read() == b"next"
+    connection.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import inspect
+import io
 import re
 from collections.abc import Iterator, Mapping
 from types import SimpleNamespace
@@ -38,6 +39,7 @@ def mock() -> canned.RequestsMock:
         (lambda m: m.add("GET", URL, status=-1), ValueError, "add(): status must be an int from 0 to 999, got -1 (int)"),
         (lambda m: m.add("GET", URL, json={1, 2}), TypeError, "add(): json must be serialisable to JSON, got {1, 2} (set): Object of type set is not JSON serializable"),
         (lambda m: m.add("GET", URL, json={"a": 1}, body="x"), ValueError, "add(): pass json= or body=, not both"),
+        (lambda m: m.add("GET", URL, body=io.StringIO("text")), TypeError, "add(): body must be a file opened in binary mode ('rb'), got <_io.StringIO object at"),
         (lambda m: m.add("GET", URL, body=12), TypeError, "add(): body must be str, bytes, a file object, an iterable of bytes, an exception or a fault, got 12 (int)"),
         (lambda m: m.add("GET", URL, headers="X: 1"), TypeError, "add(): headers must be a dict or a list of (name, value) pairs, got 'X: 1' (str)"),
         (lambda m: m.add("GET", URL, headers=[("X", "1", "2")]), TypeError, "add(): headers must be a dict or a list of (name, value) pairs, got [('X', '1', '2')] (list)"),

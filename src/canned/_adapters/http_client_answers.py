@@ -95,6 +95,10 @@ def header_bytes(text: str) -> bytes:
         return text.encode("utf-8")
 
 
+def status_line_of(reply: Reply) -> str:
+    return f"HTTP/1.1 {reply.status} {reply.reason or ''}".rstrip()
+
+
 def answer_pieces(reply: Reply, method: str) -> Iterator[bytes]:
     """The reply as an HTTP/1.1 server sends it: status line, headers, then the body framed by
     its Content-Length (added for bytes) or in chunks (iterators and files without one)."""
@@ -102,6 +106,18 @@ def answer_pieces(reply: Reply, method: str) -> Iterator[bytes]:
     if isinstance(body, AsyncIterable):
         raise TypeError("urllib cannot read an async iterator body; give bytes or an iterator")
     headers = list(reply.headers)
+    status = reply.status
+    if status in (204, 304) or 100 <= status < 200:  # no body, and no length, as from a server
+        head = CRLF.join(
+            header_bytes(line)
+            for line in [
+                status_line_of(reply),
+                *(f"{name}: {value}" for name, value in headers),
+                "",
+                "",
+            ]
+        )
+        return iter((head,))
     encoding = reply.header("Transfer-Encoding")
     is_chunked = encoding is not None and "chunked" in encoding.lower()
     if isinstance(body, bytes) and not is_chunked:
@@ -114,8 +130,7 @@ def answer_pieces(reply: Reply, method: str) -> Iterator[bytes]:
         pieces = chunked(body_pieces(body))
     else:  # a stream whose length the route gave: sent as it is
         pieces = body_pieces(body)
-    status_line = f"HTTP/1.1 {reply.status} {reply.reason or ''}".rstrip()
-    lines = [status_line, *(f"{name}: {value}" for name, value in headers), "", ""]
+    lines = [status_line_of(reply), *(f"{name}: {value}" for name, value in headers), "", ""]
     head = CRLF.join(header_bytes(line) for line in lines)
     if method == "HEAD":  # headers only, as from a server
         return iter((head,))

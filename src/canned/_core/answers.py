@@ -9,6 +9,7 @@ client: answers are `Reply` values that adapters convert.
 from __future__ import annotations
 
 import copy
+import io
 import json as json_module
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Sequence
 from typing import Any, Final
@@ -70,6 +71,8 @@ def check_body(where: str, body: Any) -> Body | BaseException | Fault:
         return body  # a fault (`body=faults.read_timeout()`) happens instead of the answer
     if isinstance(body, (bytearray, memoryview)):
         return bytes(body)
+    if isinstance(body, io.TextIOBase):  # its reads give text, which no client can send
+        validation.reject(where, "body", "a file opened in binary mode ('rb')", body)
     if hasattr(body, "read") or isinstance(body, AsyncIterable):
         return body  # type: ignore[no-any-return]  # a file object or async chunks, used as given
     if isinstance(body, (list, tuple)):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Mapping
-from typing import Any, Final, Literal, NamedTuple, Optional, Union
+from typing import Any, Final, Literal, NamedTuple, Union
 
 from canned._core import validation
 from canned._core.reply import Reply
@@ -100,7 +100,7 @@ class Chaos(NamedTuple):
 
     rate: float
     fault: Fault
-    seed: Optional[int] = None  # noqa: UP045  # a runtime alias on Python 3.9
+    seed: int | None = None
 
 
 def check_chaos(where: str, chaos: Any) -> Chaos | None:
