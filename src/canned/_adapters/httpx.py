@@ -375,19 +375,25 @@ class HttpxAdapter:
             "request": request,
             "extensions": extensions,
         }
-        delivery = Delivery(module, reply.elapsed, None)
+        delivery = None
         if isinstance(body, bytes):
             # unread, as from a server: the client times it (`elapsed`) and may stream it
-            if reply.header("Content-Length") is None and reply.header("Transfer-Encoding") is None:
+            given = reply.header("Content-Length")
+            if given is None and reply.header("Transfer-Encoding") is None:
                 common["headers"].append(("Content-Length", str(len(body))))
-            promised = promised_length(reply, request.method)
+                promised = None  # the length added is the body's own
+            else:
+                promised = promised_length(reply, request.method)
             if not reply.elapsed and (promised is None or promised <= len(body)):
                 return module.Response(stream=module.ByteStream(body), **common)
+            delivery = Delivery(module, reply.elapsed, None)
             delivery.promised = promised  # a short body fails as it is read
         elif not is_async and isinstance(body, AsyncIterable):
             raise TypeError(
                 "a sync httpx client cannot read an async iterator body; give an iterator"
             )
+        if delivery is None:
+            delivery = Delivery(module, reply.elapsed, None)
         stream = (self.async_stream if is_async else self.sync_stream)(body, delivery)
         delivery.response = module.Response(stream=stream, **common)
         return delivery.response

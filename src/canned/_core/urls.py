@@ -121,8 +121,11 @@ def _parse_url_uncached(url: str) -> ParsedURL:
         scheme, host, port_text, path, query, fragment = simple.groups()
         scheme = scheme.lower()
         port = int(port_text) if port_text else None
-        if port is not None and DEFAULT_PORTS.get(scheme) == port:
-            port = None
+        if port is not None:
+            if port > 65535:
+                raise ValueError("Port out of range 0-65535")  # urlsplit's own words
+            if DEFAULT_PORTS.get(scheme) == port:
+                port = None
         if path is None:
             path = "/"
         elif "/." in path:
@@ -135,9 +138,9 @@ def _parse_url_uncached(url: str) -> ParsedURL:
         url = url.translate(_CONTROL_ESCAPES)  # urlsplit would drop them; clients escape them
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    if not scheme or not parts.netloc:
+    if not scheme or not parts.netloc or not parts.hostname:  # "http://:8080/" has no host
         raise ValueError(f"{url!r} is not an absolute URL (scheme://host/path)")
-    host = normalise_host(parts.hostname or "")
+    host = normalise_host(parts.hostname)
     if ":" in host:  # an IPv6 literal keeps its brackets, as it is written in a URL
         host = f"[{host}]"
     port = parts.port  # raises ValueError for a port that is not a number
