@@ -27,7 +27,6 @@ from urllib3.exceptions import (
 from urllib3.util import Timeout
 from urllib3.util.retry import Retry
 
-from canned._adapters.urllib3 import met_error
 from canned._adapters.urllib3_responses import raw_response
 from canned._core import activation
 from canned._core.dispatch import carry_out
@@ -128,6 +127,8 @@ class RequestsClient:
         to the adapter's `Retry` as urlopen gives it (a connect fault counts against `connect`,
         a read fault against `read`), raised as `HTTPAdapter.send` raises it. While the Retry
         allows, the request is asked again (`Retrying.again`), as urlopen asks again."""
+        from canned._adapters.urllib3 import met_error  # faults only: keeps import canned fast
+
         adapter, prepared, _, _, retrying = context
         url = prepared.url or ""
         pool = adapter.poolmanager.connection_from_url(url)  # made, not connected

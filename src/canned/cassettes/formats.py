@@ -15,7 +15,6 @@ import binascii
 import contextlib
 import json
 import os
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
@@ -410,7 +409,9 @@ def write_atomically(
     temporary file left. The file keeps an existing one's permissions; a new one gets 0666
     less the umask (0644 under the usual 022). `path` may be bytes, as `open` allows."""
     target = Path(os.fsdecode(path))
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+    temporary = target.with_name(
+        f".{target.name}.{os.urandom(6).hex()}.tmp"
+    )  # not uuid: 2 ms to import
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as file:
