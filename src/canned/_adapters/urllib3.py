@@ -18,6 +18,7 @@ already let through is not asked again.
 from __future__ import annotations
 
 import errno
+import functools
 import socket
 from collections.abc import Iterable, Mapping
 from http.client import BadStatusLine
@@ -183,6 +184,13 @@ def name_resolution_error(pool: HTTPConnectionPool, reason: socket.gaierror) -> 
     if resolution_error is None:  # urllib3 1
         return NewConnectionError(connection, f"Failed to establish a new connection: {reason}")
     return resolution_error(pool.host, connection, reason)  # type: ignore[no-any-return]  # urllib3's own
+
+
+@functools.lru_cache(maxsize=4096)
+def as_sent(url: str) -> str:
+    """`url` as urlopen sends it: normalised by urllib3's own parser, without its fragment
+    (cached: a suite asks for the same few URLs over and over)."""
+    return parse_url(url)._replace(fragment=None).url
 
 
 def met_error(fault: Fault, pool: HTTPConnectionPool, url: str) -> HTTPError:
@@ -414,7 +422,7 @@ def intercepted_urlopen(
         return real(
             pool, method, url, body, headers, retries, redirect, assert_same_host, **options
         )
-    url = parse_url(url)._replace(fragment=None).url  # as urlopen sends it
+    url = as_sent(url)
     if not isinstance(retries, Retry):
         retries = Retry.from_int(retries, redirect=redirect, default=pool.retries)
     if assert_same_host and not pool.is_same_host(url):
