@@ -29,14 +29,13 @@ from canned._adapters import aiohttp_recording
 from canned._adapters.aiohttp_recording import chunked
 from canned._core import activation
 from canned._core.dispatch import dispatch_async
-from canned._core.reply import Reply
+from canned._core.reply import Reply, is_bodiless
 from canned._core.request import Request
 
 if TYPE_CHECKING:
     from canned._core.faults import Fault
 
 CHUNK_SIZE: Final = 65_536
-NO_BODY_STATUSES: Final = frozenset({204, 304})
 # What the conversions need for one request: the ClientRequest and the in-memory connection it
 # was written to (which keeps the ClientResponse aiohttp's own `send` made for it).
 Context = tuple[Any, Any]
@@ -190,7 +189,7 @@ def serve(reply: Reply, method: str, conn: Any) -> Any:
     body = reply.body
     has_length = reply.header("Content-Length") is not None
     is_chunked = "chunked" in (reply.header("Transfer-Encoding") or "").lower()
-    if reply.status in NO_BODY_STATUSES or reply.status < 200:
+    if is_bodiless(reply.status):
         body = b""  # no body, and no length: a server sends neither
     elif not (has_length or is_chunked):
         if isinstance(body, bytes):

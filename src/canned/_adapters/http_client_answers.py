@@ -14,7 +14,7 @@ from collections.abc import AsyncIterable, Iterable, Iterator
 from functools import partial
 from typing import Any, Final
 
-from canned._core.reply import Reply
+from canned._core.reply import Reply, is_bodiless
 
 CHUNK_SIZE: Final = 65_536
 CRLF: Final = b"\r\n"
@@ -107,7 +107,7 @@ def answer_pieces(reply: Reply, method: str) -> Iterator[bytes]:
         raise TypeError("urllib cannot read an async iterator body; give bytes or an iterator")
     headers = list(reply.headers)
     status = reply.status
-    if status in (204, 304) or 100 <= status < 200:  # no body, and no length, as from a server
+    if is_bodiless(status):  # no body, and no length, as from a server
         head = CRLF.join(
             header_bytes(line)
             for line in [

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 from canned._core import activation
 from canned._core.dispatch import dispatch, dispatch_async
 from canned._core.headers import decoded
-from canned._core.reply import Reply
+from canned._core.reply import Reply, is_bodiless
 from canned._core.request import Request
 
 if TYPE_CHECKING:
@@ -36,7 +36,6 @@ CHUNK_SIZE: Final = 65_536
 # client is async.
 Context = tuple[Any, Any, bool]
 # A status whose answer has no body whatever its Content-Length says (RFC 9110 6.4.1).
-NO_BODY_STATUSES: Final = frozenset({204, 304})
 # Each fault kind: httpx's exception (httpcore's of the same name inside it, as httpx maps it),
 # and the error beneath httpcore's as a real socket raises it (None: h11's parse error).
 FAULT_ERRORS: Final[dict[str, tuple[str, Callable[[str], BaseException] | None]]] = {
@@ -111,7 +110,7 @@ def short_body_error(
 
 def promised_length(reply: Reply, method: str) -> int | None:
     """The body length a reply's headers promise, when the client reads it by that length."""
-    if method == "HEAD" or reply.status in NO_BODY_STATUSES or reply.status < 200:
+    if method == "HEAD" or is_bodiless(reply.status):
         return None
     if reply.header("Transfer-Encoding") is not None:  # chunked wins over a length
         return None

@@ -57,6 +57,12 @@ class Pending(NamedTuple):
     finish: Callable[[Any], Reply]
 
 
+def is_bodiless(status: int) -> bool:
+    """Whether an answer with `status` carries no body (1xx, 204, 304): a server sends none,
+    and no length, and a client reads none."""
+    return status < 200 or status == 204 or status == 304
+
+
 Kind = Literal["answer", "passthrough", "unmatched"]
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
+from canned._core.reply import is_bodiless
 from canned._core.routes import BaseResponse
 from canned.cassettes.redaction import redact_headers, redact_url
 from canned.errors import CassetteError
@@ -102,7 +103,6 @@ def yaml_dump(data: dict[str, Any], file: IO[bytes]) -> None:
 VERSION: Final = 1
 BODY_KEYS: Final = ("body", "json", "body_base64")
 # Answers that carry no body whatever their headers say: their Content-Length is left alone.
-NO_BODY_STATUSES: Final = frozenset({204, 304})
 # Headers that describe how the answer travelled, not what it is: a recorded body is whole and
 # decoded, so they go (Content-Length is set again from the body).
 TRANSPORT_HEADERS: Final = frozenset({"content-encoding", "transfer-encoding"})
@@ -191,7 +191,7 @@ def answer_headers(
     is decoded and whole) and Content-Length set to the stored body's length, except where the
     answer has no body to measure (HEAD, 1xx, 204, 304)."""
     pairs = list(pairs)
-    if method == "HEAD" or status < 200 or status in NO_BODY_STATUSES:
+    if method == "HEAD" or is_bodiless(status):
         return pairs
     moved = any(name.lower() in TRANSPORT_HEADERS for name, _ in pairs)
     length = header_of(pairs, "Content-Length")
