@@ -8,7 +8,8 @@ import gzip
 import http.client
 import io
 import socket
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -439,6 +440,47 @@ def test_a_header_matcher_sees_the_headers_given(
 ) -> None:
     mock.add(canned.GET, URL, match=[header_matcher({"X-Key": "k1"})])
     assert pool_manager.request("GET", URL, headers={"X-Key": "k1"}).status == 200
+
+
+class CaseKeepingHeaders(Mapping[str, str]):
+    """A caller's own header mapping that minds the case of names, as a plain mapping does."""
+
+    def __init__(self, items: dict[str, str]) -> None:
+        self.items_given = items
+
+    def __getitem__(self, name: str) -> str:
+        return self.items_given[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.items_given)
+
+    def __len__(self) -> int:
+        return len(self.items_given)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        OrderedDict([("content-type", "application/json"), ("x-key", "k1")]),
+        CaseKeepingHeaders({"content-type": "application/json", "x-key": "k1"}),
+        urllib3.HTTPHeaderDict({"content-type": "application/json", "x-key": "k1"}),
+    ],
+    ids=["OrderedDict", "own mapping", "HTTPHeaderDict"],
+)
+def test_header_names_match_in_any_case_whatever_mapping_holds_them(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager, given: Mapping[str, str]
+) -> None:
+    mock.add(
+        canned.POST,
+        URL,
+        match=[
+            header_matcher({"X-Key": "k1"}),
+            json_params_matcher({"a": 1}),  # reads the Content-Type as the server would
+        ],
+    )
+    answer = pool_manager.urlopen("POST", URL, body=b'{"a": 1}', headers=given)
+    assert answer.status == 200
+    assert mock.calls[0].request.headers["Content-Type"] == "application/json"
 
 
 def test_header_values_given_as_bytes_are_matched_as_text(mock: canned.RequestsMock) -> None:

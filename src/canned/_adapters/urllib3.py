@@ -25,6 +25,7 @@ from http.client import BadStatusLine
 from typing import TYPE_CHECKING, Any, Callable, Final, NamedTuple
 
 from urllib3 import HTTPConnectionPool, HTTPResponse, exceptions
+from urllib3._collections import HTTPHeaderDict  # where 1.26 and 2 both define it
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HostChangedError,
@@ -115,10 +116,14 @@ def full_url(pool: HTTPConnectionPool, url: str) -> str:
 
 
 def text_headers(headers: Mapping[str, Any]) -> Mapping[str, str]:
-    """The headers as matchers read them: values given as bytes (botocore gives them so) are
-    decoded as http.client sends them, Latin-1; headers already all text are used as they are."""
+    """The headers as matchers read them, names in any case: values given as bytes (botocore
+    gives them so) are decoded as http.client sends them, Latin-1; headers already all text
+    are used as they are when urllib3's own (case-insensitive) or a dict (the view wraps it),
+    else copied into a dict (a caller's own mapping may mind case)."""
     if all(isinstance(value, str) for value in headers.values()):
-        return headers
+        if isinstance(headers, (dict, HTTPHeaderDict)):
+            return headers
+        return dict(headers.items())
     return {
         name: value.decode("latin-1") if isinstance(value, bytes) else str(value)
         for name, value in headers.items()

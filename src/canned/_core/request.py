@@ -91,10 +91,10 @@ class Request:
     ) -> None:
         self.method: Final = method.upper()
         self.url: Final = url
-        # Adapters pass their client's own case-insensitive headers as they are; a plain dict
-        # (a hand-made request) is wrapped so that lookups ignore case everywhere.
+        # Adapters pass their client's own case-insensitive headers as they are; a dict (a
+        # hand-made request, or a caller's OrderedDict) is wrapped so that lookups ignore case.
         self.headers: Final[Mapping[str, str]] = (
-            Headers(headers) if headers is None or type(headers) is dict else headers
+            Headers(headers) if headers is None or isinstance(headers, dict) else headers
         )
         self.content: Final = body  # bytes as sent; what matchers read
         self.native: Final = native
