@@ -34,6 +34,8 @@ MatcherFunction = Callable[[Any], "tuple[bool, str]"]
 QUERY_NON_STRICT_HINT: Final = "\nYou can use `strict_match=True` to do a strict parameters check."
 MATCHED: Final = (True, "")
 NO_MATCH: Final = (False, "")
+# The origin a stand-in's relative URL is read on (`.invalid` never resolves: RFC 2606).
+STAND_IN_ORIGIN: Final = "http://stand-in.invalid"
 
 
 def named(name: str, function: MatcherFunction) -> MatcherFunction:
@@ -70,12 +72,16 @@ def pairs_differences(
 
 
 def _url_view(request: Any) -> Request:
-    """A view whose URL is `request`'s: the attached one, or one made from `.url` alone."""
+    """A view whose URL is `request`'s: the attached one, or one made from `.url` alone. A
+    stand-in's URL may be relative or None (responses reads `url or ""`): its query and
+    fragment are read as those of the same path on a placeholder origin."""
     view = attached_view(request)
     if view is not None:
         return view
-    url = request.url
-    return Request("GET", "" if url is None else str(url))
+    url = "" if request.url is None else str(request.url)
+    if "://" not in url:
+        url = f"{STAND_IN_ORIGIN}/{url.lstrip('/')}"
+    return Request("GET", url)
 
 
 def request_headers(request: Any, view: Request | None) -> Mapping[str, str]:

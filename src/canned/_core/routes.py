@@ -356,7 +356,9 @@ class BaseResponse:
                 return REFUSED
             for matcher in self.match:  # a plain loop: this runs per route and request
                 lazy = getattr(matcher, "explains_lazily", False)
-                if not (matcher(request, False) if lazy else matcher(request))[0]:  # type: ignore[call-arg]  # a built-in one takes `explain`
+                # unpacked as `matches` unpacks it: a matcher that gives no pair raises here too
+                ok, _ = matcher(request, False) if lazy else matcher(request)  # type: ignore[call-arg]  # a built-in one takes `explain`
+                if not ok:
                     return REFUSED
             return ()
         found = []
