@@ -372,25 +372,51 @@ def test_matchers_added_in_place_to_a_route_list_of_them_are_used(
 
 
 class _RebuiltOtherwise(Exception):
-    """An exception whose constructor rewrites its message: a copy would read differently."""
+    """An exception whose constructor rewrites its message: `copy.copy` would read differently."""
 
     def __init__(self, code: object) -> None:
         super().__init__(f"failed with code {code}")
 
 
 class _NeedsTwoArguments(Exception):
-    """An exception whose constructor takes other arguments than its `args`: copying fails."""
+    """An exception whose constructor takes other arguments than its `args`: `copy.copy` fails."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(f"{code} {reason}")
+        self.code = code
+
+
+class _MadeFromTwoArguments(Exception):
+    """An exception that cannot be made again from its `args` in any way."""
+
+    def __new__(cls, code: int, reason: str) -> _MadeFromTwoArguments:
+        return super().__new__(cls, f"{code} {reason}")
 
     def __init__(self, code: int, reason: str) -> None:
         super().__init__(f"{code} {reason}")
 
 
 @pytest.mark.parametrize(
-    "error", [_RebuiltOtherwise(7), _NeedsTwoArguments(7, "late")], ids=["rebuilt", "uncopyable"]
+    "error", [_RebuiltOtherwise(7), _NeedsTwoArguments(7, "late")], ids=["rebuilt", "two arguments"]
 )
-def test_an_exception_that_cannot_be_copied_as_it_reads_is_raised_itself_each_time(
+def test_an_exception_copy_cannot_rebuild_is_still_raised_fresh_reading_the_same(
     error: Exception,
 ) -> None:
+    """urllib3 1.26's errors are such: their `__reduce__` drops the message."""
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(canned.GET, "https://x.test/u", body=error)
+        raised = [ask(mock, "GET", "https://x.test/u").reply.error for _ in range(3)]
+    assert raised[0] is error
+    assert raised[1] is not error
+    assert raised[2] is not raised[1]
+    assert {(type(e), e.args, str(e)) for e in raised} == {(type(error), error.args, str(error))}
+    attributes = [{k: v for k, v in vars(e).items() if k != "request"} for e in raised]
+    assert attributes == [attributes[0]] * 3  # each has its own `.request`, and the rest as given
+    assert [e.request is not raised[0].request for e in raised[1:]] == [True, True]  # type: ignore[attr-defined]  # canned attaches it
+
+
+def test_an_exception_that_cannot_be_made_again_is_raised_itself_each_time() -> None:
+    error = _MadeFromTwoArguments(7, "late")
     text = str(error)
     with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add(canned.GET, "https://x.test/u", body=error)

@@ -38,24 +38,36 @@ def raised_anew(route: BaseResponse, error: BaseException) -> BaseException:
         route.__dict__["_given_error"] = (error, _faithful_copy(error))
         return error.with_traceback(None)  # it may have been raised before, in another test
     pristine = kept[1]
-    return error.with_traceback(None) if pristine is None else copy.copy(pristine)
+    if pristine is None:
+        return error.with_traceback(None)
+    return _faithful_copy(pristine) or error.with_traceback(None)
 
 
 def _faithful_copy(error: BaseException) -> BaseException | None:
-    """A copy of `error` that reads the same (type, args, text, attributes), or None when the
-    class cannot be copied faithfully (its `__reduce__` or `__init__` rebuilds it otherwise)."""
-    try:
-        clone = copy.copy(error)
+    """A copy of `error` that reads the same (type, args, text, attributes): `copy.copy`, else
+    (a class whose `__reduce__` rebuilds it otherwise, as urllib3 1.26's errors do) one made
+    with its arguments and given its attributes, without running `__init__` again; None when
+    neither reads the same."""
+    for make in (copy.copy, _rebuilt):
+        try:
+            clone = make(error)
+        except Exception:  # an exception class this way cannot rebuild: try the next
+            continue
         if (
             type(clone) is type(error)
             and clone.args == error.args
             and str(clone) == str(error)
-            and clone.__dict__.keys() == error.__dict__.keys()
+            and clone.__dict__ == error.__dict__
         ):
             return clone
-    except Exception:  # an exception class copy cannot rebuild: not copied
-        return None
     return None
+
+
+def _rebuilt(error: BaseException) -> BaseException:
+    clone = type(error).__new__(type(error), *error.args)
+    clone.args = error.args
+    clone.__dict__.update(error.__dict__)
+    return clone
 
 
 def check_body(where: str, body: Any) -> Body | BaseException | Fault:
