@@ -172,8 +172,10 @@ class BaseResponse:
         """Check and keep canned's own route keywords (see `__init__`)."""
         from canned._core import faults as faults_module
 
-        if latency:
-            self.latency = faults_module.check_latency(where, latency)
+        if latency is not None:  # checked even when falsy: False or "" is refused, not ignored
+            latency = faults_module.check_latency(where, latency)
+            if latency:
+                self.latency = latency
         if faults is not None:
             self.fault = faults_module.check_fault(where, "faults", faults)
         if times is not None:

@@ -12,15 +12,10 @@ import re
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
-_CLASS_CALLS: dict[type, str] = {}
-
 
 def class_call(cls: type) -> str:
     """How errors name a constructor call: `ClassName()`."""
-    call = _CLASS_CALLS.get(cls)
-    if call is None:
-        call = _CLASS_CALLS[cls] = f"{cls.__name__}()"
-    return call
+    return f"{cls.__name__}()"
 
 
 def shown(value: Any) -> str:
