@@ -196,13 +196,17 @@ class Response(BaseResponse):
         status = self.status
         if type(status) is not int or not 0 <= status <= 999:
             validation.check_status(where, status)
-        if self.body is not self._made_from[0]:
+        if self.body is not self._made_from[0] or isinstance(self.body, (bytearray, memoryview)):
             self._body = check_body(where, self.body)
         self._header_pairs = self._answer_headers(validation.check_headers(where, self.headers))
         self._made_from = self._answer_inputs()
 
     def _current(self) -> None:
-        if self.headers is not None or self._made_from != self._answer_inputs():
+        if (
+            self.headers is not None
+            or self._made_from != self._answer_inputs()
+            or isinstance(self.body, (bytearray, memoryview))  # changed in place: read afresh
+        ):
             self._refresh()
 
     def get_headers(self) -> HeaderPairs:
@@ -212,7 +216,9 @@ class Response(BaseResponse):
 
     def get_response(self, request: Any) -> Reply:
         self._current()
-        pairs = self._own_header_pairs() if self._own_headers else self._header_pairs
+        # a subclass's `get_headers`, or one set on this route (`mock.patch.object`)
+        own = self._own_headers or "get_headers" in self.__dict__
+        pairs = self._own_header_pairs() if own else self._header_pairs
         body = self._body
         if type(body) is bytes:  # the usual case first: this runs per answer
             return Reply(self.status, pairs, body)
@@ -287,7 +293,9 @@ class CallbackResponse(BaseResponse):
         status = validation.check_status(where, status)
         header_pairs = validation.check_headers(where, headers)
         checked = check_body(where, body)
-        if self._own_headers:  # responses: a Content-Type from the callback replaces its own
+        # a subclass's `get_headers`, or one set on this route: a Content-Type from the
+        # callback replaces its own, as in responses
+        if self._own_headers or "get_headers" in self.__dict__:
             own = self._own_header_pairs()
             if has_content_type(header_pairs):
                 own = tuple(pair for pair in own if pair[0].lower() != "content-type")

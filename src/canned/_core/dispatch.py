@@ -102,7 +102,8 @@ async def dispatch_async(mock: Mock, request: Request, client: AsyncClient[C], c
             except BaseException as error:  # raised to the caller, as a sync callback's is
                 outcome.reply = Reply(error=error)
         reply = outcome.reply
-        if isinstance(reply, Reply) and needs_settling(mock, reply):
+        # a route's own exception is raised as it is, as `carry_out` raises it for a sync client
+        if isinstance(reply, Reply) and reply.error is None and needs_settling(mock, reply):
             outcome.reply, delay = settle_faults(mock, reply, client, context)
             if delay:
                 import asyncio
