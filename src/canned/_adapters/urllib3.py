@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, Final, NamedTuple
 
 from urllib3 import HTTPConnectionPool, HTTPResponse, exceptions
 from urllib3._collections import HTTPHeaderDict  # where 1.26 and 2 both define it
+from urllib3._version import __version__  # urllib3 1.26 and 2 both keep it there
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HostChangedError,
@@ -55,6 +56,7 @@ Urlopen = Callable[..., Any]
 real_urlopen: Final[Urlopen] = HTTPConnectionPool.urlopen
 
 DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+URLLIB3_1: Final = __version__.startswith("1.")
 # What a response keeps of its status line.
 STATUS_LINE: Final = ("reason", "version", "version_string")
 # What urllib3 2 drops from the headers when a 303 turns a request into a GET without its body
@@ -165,7 +167,8 @@ def as_pool_answer(response: HTTPResponse, attempt: Attempt) -> HTTPResponse:
     The one place this adapter touches a private attribute of urllib3: `_request_url`, which
     urllib3 2's `url` setter sets and urllib3 1's `geturl()` reads.
     """
-    response._request_url = attempt.url  # see the docstring
+    # urllib3 1's `request()` passes the URL it was given (`request_url`), 2's does not
+    response._request_url = attempt.options.get("request_url", attempt.url)  # see the docstring
     response.retries = attempt.retries  # after the URL: urllib3 2 moves it to the last redirect
     response.decode_content = attempt.options.get("decode_content", True)
     if attempt.options.get("preload_content", True):
@@ -206,8 +209,9 @@ def met_error(fault: Fault, pool: HTTPConnectionPool, url: str) -> HTTPError:
     sends through urlopen, meets the same."""
     kind, message = fault.kind, fault.message
     if kind == "read_timeout":
-        error: HTTPError = ReadTimeoutError(pool, url, message)
-        error.__cause__ = socket.timeout("timed out")
+        error: HTTPError = met_while(
+            ReadTimeoutError(pool, url, message), socket.timeout("timed out")
+        )
     elif kind == "connection_reset":
         error = ProtocolError(
             "Connection aborted.", ConnectionResetError(errno.ECONNRESET, message)
@@ -215,18 +219,30 @@ def met_error(fault: Fault, pool: HTTPConnectionPool, url: str) -> HTTPError:
     elif kind == "malformed":
         error = ProtocolError("Connection aborted.", BadStatusLine(message))
     elif kind == "connect_timeout":
-        error = ConnectTimeoutError(connection_of(pool), message)
-        error.__cause__ = socket.timeout("timed out")
+        error = met_while(
+            ConnectTimeoutError(connection_of(pool), message), socket.timeout("timed out")
+        )
     elif kind == "dns_failure":
         lookup = socket.gaierror(socket.EAI_NONAME, message)
-        error = name_resolution_error(pool, lookup)
-        error.__cause__ = lookup
+        error = met_while(name_resolution_error(pool, lookup), lookup)
     else:  # connection_refused
         refusal = ConnectionRefusedError(errno.ECONNREFUSED, message)
-        error = NewConnectionError(
-            connection_of(pool), f"Failed to establish a new connection: {refusal}"
+        error = met_while(
+            NewConnectionError(
+                connection_of(pool), f"Failed to establish a new connection: {refusal}"
+            ),
+            refusal,
         )
-        error.__cause__ = refusal
+    return error
+
+
+def met_while(error: HTTPError, socket_error: OSError) -> HTTPError:
+    """`error` as urllib3 raises it for `socket_error`: from it (its `__cause__`) on urllib3 2,
+    while handling it (its `__context__`) on urllib3 1."""
+    if URLLIB3_1:
+        error.__context__ = socket_error
+    else:
+        error.__cause__ = socket_error
     return error
 
 
