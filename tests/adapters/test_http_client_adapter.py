@@ -23,6 +23,7 @@ import requests
 import urllib3
 from slack_sdk import WebClient
 from tests.servers import EchoHandler, QuietHandler, serving
+from tests.urllib3_versions import URLLIB3_2
 
 import canned
 from canned import faults, matchers
@@ -660,8 +661,10 @@ def test_urllib3_connections_are_left_to_urllib3(
     connection = urllib3.connection.HTTPConnection(*host_and_port(echo_server))
     connection.request("GET", "/via-urllib3")
     answer = connection.getresponse()
+    # urllib3 2's connection gives its own answer, read already; 1.26's gives http.client's
+    body = answer.data if URLLIB3_2 else answer.read()
     connection.close()
-    assert answer.data == b"GET /via-urllib3"
+    assert body == b"GET /via-urllib3"
     assert len(mock.calls) == 0
 
 

@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 import requests
 import urllib3.exceptions
+from tests.urllib3_versions import URLLIB3_2
 
 import canned
 from canned import faults
@@ -114,6 +115,10 @@ def test_each_fault_is_the_exception_the_readme_says_each_client_raises(
         mock.add(canned.GET, URL, body=b"0123456789", faults=fault)
     else:
         mock.add(canned.GET, URL, body=fault)
+    if (client.name, kind) == ("requests", "truncated") and not URLLIB3_2:
+        # requests on urllib3 1.26 returns the bytes that came, as from a real server
+        assert client.send("GET", URL).content == b"012"
+        return
     outer, inner = caught(client, kind)
     with pytest.raises(outer) as raised:
         client.send("GET", URL)

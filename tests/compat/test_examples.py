@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.urllib3_versions import written_for_urllib3_2
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -43,7 +44,13 @@ def test_every_example_has_an_expected_output() -> None:
     assert sorted(path.name for path in EXAMPLES.glob("*.py")) == sorted(EXPECTED)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=written_for_urllib3_2 if name.startswith("urllib3") else ())
+        for name in sorted(EXPECTED)
+    ],
+)
 def test_example_prints_its_expected_output(name: str) -> None:
     result = subprocess.run(
         [sys.executable, "-W", "error", str(EXAMPLES / name)],

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.urllib3_versions import written_for_urllib3_2
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BLOCKS = [
@@ -21,7 +22,17 @@ def test_the_readme_has_runnable_examples() -> None:
     assert len(BLOCKS) >= 2
 
 
-@pytest.mark.parametrize("block", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
+@pytest.mark.parametrize(
+    "block",
+    [
+        pytest.param(
+            block,
+            id=f"block{i}",
+            marks=written_for_urllib3_2 if "import urllib3" in block else (),
+        )
+        for i, block in enumerate(BLOCKS)
+    ],
+)
 def test_a_readme_example_passes(block: str, tmp_path: Path) -> None:
     if "canned_mock" in block:  # a pytest example: run by pytest, with the plugin
         (tmp_path / "test_readme_example.py").write_text(block, encoding="utf-8")

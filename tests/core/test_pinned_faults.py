@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import requests
+from tests.urllib3_versions import URLLIB3_2
 
 import canned
 from canned import faults
@@ -145,7 +146,10 @@ def test_a_truncated_body_from_an_object_that_can_only_be_read_arrives_cut_short
 
     with requests.get(URL, stream=True) as answer:
         assert answer.headers["Content-Length"] == "10"
-        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        if URLLIB3_2:
+            with pytest.raises(requests.exceptions.ChunkedEncodingError):
+                read_all(answer)
+        else:  # requests on urllib3 1.26 ends the stream where the body ended, as from a server
             read_all(answer)
     assert b"".join(received) == b"0123"
 
