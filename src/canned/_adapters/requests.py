@@ -22,6 +22,7 @@ from urllib3.exceptions import (
     HTTPError,
     MaxRetryError,
     NewConnectionError,
+    ProtocolError,
     ReadTimeoutError,
 )
 from urllib3.util import Timeout
@@ -66,6 +67,17 @@ def to_request(prepared: requests.PreparedRequest, send_kwargs: dict[str, Any]) 
     prepared.req_kwargs = view.req_kwargs  # type: ignore[attr-defined]  # responses' extra attribute
     setattr(prepared, VIEW_ATTRIBUTE, view)
     return view
+
+
+def as_sent_unwrapped(error: HTTPError, prepared: requests.PreparedRequest) -> Exception:
+    """What `HTTPAdapter.send` raises for a urllib3 error urlopen raised as it met it (retries
+    off): a broken connection as `ConnectionError`, a read timeout as `ReadTimeout`, and any
+    other urllib3 error (a connect timeout, a refused connection) as it is."""
+    if isinstance(error, (ProtocolError, OSError)):
+        return requests.ConnectionError(error, request=prepared)
+    if isinstance(error, ReadTimeoutError):
+        return requests.ReadTimeout(error, request=prepared)
+    return error
 
 
 class Retrying:
@@ -137,8 +149,10 @@ class RequestsClient:
             retrying.again = retrying.retries.increment(
                 prepared.method, prepared.path_url, error=met
             )
-        except (MaxRetryError, HTTPError) as given_up:  # MaxRetryError, or `met` raised again
+        except MaxRetryError as given_up:
             return as_requests_error(given_up, prepared)
+        except HTTPError as given_up:  # `met` raised again: retries are off, or not for this
+            return as_sent_unwrapped(given_up, prepared)
         return as_requests_error(met, prepared)  # this attempt's; the next one is asked
 
     def read_timeout(self, context: Context) -> float | None:

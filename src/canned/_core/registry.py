@@ -169,7 +169,12 @@ class FirstMatchRegistry:
                     break
             else:
                 _take_out(self._patterns, route)
-        self._order.pop(id(route), None)
+        self._forget_order(route)
+
+    def _forget_order(self, route: BaseResponse) -> None:
+        """Drop `route`'s place, unless the live list still holds it (added twice)."""
+        if not any(listed is route for listed in self._responses):
+            self._order.pop(id(route), None)
 
     def _ensure_index(self) -> None:
         """Rebuild the index after the live list was changed from outside."""
@@ -286,6 +291,7 @@ class FirstMatchRegistry:
         order = self._order[id(route)]
         self._unindex_route(route)
         list.__setitem__(self._responses, position, response)
+        self._forget_order(route)
         self._order[id(response)] = order
         self._index_route(response)
         key = response.filing_key
