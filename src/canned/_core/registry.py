@@ -237,16 +237,44 @@ class FirstMatchRegistry:
             key = view.key
         except ValueError:
             return None, self._reasons(request)
-        route = self._first_of(request, self._candidates(view.method, key))
+        route = self._look(request, view.method, key)
+        if route is None and self._misfiled():  # a route's URL or method changed after `add`
+            self._indexed = -1  # the index is rebuilt from the routes as they are now
+            self._ensure_index()
+            route = self._look(request, view.method, key)
         if route is not None:
             return route, []
+        return None, self._reasons(request)
+
+    def _look(self, request: Any, method: str, key: urls.URLKey) -> BaseResponse | None:
+        route = self._first_of(request, self._candidates(method, key))
+        if route is not None:
+            return route
         for parent in urls.parent_paths(key.path):
-            bucket = self._routes_at((view.method, key.with_path(parent)))
+            bucket = self._routes_at((method, key.with_path(parent)))
             if bucket:
                 route = self._first_of(request, bucket)
                 if route is not None:
-                    return route, []
-        return None, self._reasons(request)
+                    return route
+        return None
+
+    def _misfiled(self) -> bool:
+        """Whether a route is no longer filed under its method and URL (they were changed
+        after it was added, as responses allows). Asked only when no route answers: the
+        index is then rebuilt, and the request asked again."""
+        patterns = {id(route) for route in self._patterns}
+        for route in self._responses:
+            key = route.filing_key
+            if key is None:
+                if id(route) not in patterns:
+                    return True
+                continue
+            filed = self._index.get((route.method, key))
+            if filed is not route and not (
+                type(filed) is list and any(each is route for each in filed)
+            ):
+                return True
+        return False
 
     def _reasons(self, request: Any) -> list[str]:
         return [Refusal(route.refusals(request)) for route in self._responses]
