@@ -24,12 +24,12 @@ _UNRESERVED: Final = frozenset(string.ascii_letters + string.digits + "-._~")
 # The characters a path may hold as they are, with nothing to encode or normalise.
 _PLAIN_PATH_CHARS: Final = r"[A-Za-z0-9/:@!$&'()*+,;=._~-]"
 _PLAIN_PATH: Final = re.compile(_PLAIN_PATH_CHARS + r"*\Z")
-# scheme://host[:port]/path?query#fragment with an ASCII host and a plain path: what nearly
-# every URL is, split by one match; anything else goes through urlsplit.
+# scheme://host[:port]/path?query#fragment with an ASCII host, a plain path and no tab or line
+# break: what nearly every URL is, split by one match; anything else goes through urlsplit
+# (which gives the same parts, control characters escaped).
 _SIMPLE_URL: Final = re.compile(
     r"([A-Za-z][A-Za-z0-9+.-]*)://([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?"
-    rf"(/{_PLAIN_PATH_CHARS}*)?(?:\?([^#]*))?(?:#(.*))?\Z",
-    re.DOTALL,
+    rf"(/{_PLAIN_PATH_CHARS}*)?(?:\?([^#\t\n\r]*))?(?:#([^\t\n\r]*))?\Z"
 )
 _CONTROL_ESCAPES: Final = {ord(char): f"%{ord(char):02X}" for char in "\t\n\r"}
 _ESCAPE: Final = re.compile(r"%([0-9A-Fa-f]{2})")
