@@ -980,6 +980,24 @@ def test_latency_with_no_timeout_set_answers(mock: canned.RequestsMock) -> None:
     assert run(read_all, timeout=aiohttp.ClientTimeout(total=None, sock_read=0)) == b"waited"
 
 
+def test_latency_under_a_negative_total_answers_as_aiohttp_takes_it_as_no_limit(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add(canned.GET, URL, body="waited", latency=1000.0)
+
+    assert run(read_all, timeout=aiohttp.ClientTimeout(total=-1)) == b"waited"
+
+
+def test_any_latency_under_a_negative_sock_read_is_its_socket_timeout_error(
+    mock: canned.RequestsMock,
+) -> None:
+    """aiohttp schedules the read timer `sock_read` seconds on: one below 0 expires at once."""
+    mock.add(canned.GET, URL, body="late", latency=0.001)
+
+    with pytest.raises(aiohttp.ServerTimeoutError, match="read timeout"):
+        run(read_all, timeout=aiohttp.ClientTimeout(sock_read=-1))
+
+
 def test_the_read_timeout_is_the_shorter_of_sock_read_and_total() -> None:
     def read_timeout(**limits: Any) -> Any:
         connection = SimpleNamespace(timeout=aiohttp.ClientTimeout(**limits))

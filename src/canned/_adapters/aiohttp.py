@@ -365,9 +365,12 @@ class AiohttpAdapter:
 
     def read_timeout(self, context: Context) -> float | None:
         """The session's (or the request's) `ClientTimeout`: `sock_read` or `total`, the
-        shorter, 0 or None meaning no limit."""
+        shorter, as aiohttp's own timers take them: a `total` of None, 0 or less is no limit; a
+        `sock_read` of None or 0 is none, and one below 0 expires at once."""
         timeout = context[1].timeout
-        limits = [limit for limit in (timeout.sock_read, timeout.total) if limit]
+        limits = [max(timeout.sock_read, 0.0)] if timeout.sock_read else []
+        if timeout.total is not None and timeout.total > 0:
+            limits.append(timeout.total)
         return min(limits) if limits else None
 
     def send(self, context: Context) -> Any:
