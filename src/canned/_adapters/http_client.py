@@ -272,7 +272,7 @@ class HttpClientConversions:
         """The connection's own `HTTPResponse`, its status and headers read from the reply's
         bytes and its body left unread, as from a server."""
         source = Answer(answer_pieces(reply, context.method))
-        response = context.connection.response_class(source, method=context.method)  # type: ignore[arg-type]  # `makefile` is all it reads
+        response = response_of(context.connection, source, context.method)
         response.begin()
         return response
 
@@ -323,7 +323,7 @@ class HttpClientConversions:
         except BaseException as error:  # failing to connect or send: `request()` raises it
             canned_socket.connection_error = error
             raise
-        response = connection.response_class(real, method=method)
+        response = response_of(connection, real, method)
         try:
             response.begin()  # a failure reading the answer is raised by `getresponse()`
         except BaseException:
@@ -349,10 +349,21 @@ class HttpClientConversions:
 client: Final = HttpClientConversions()
 
 
+def response_of(
+    connection: http.client.HTTPConnection, source: Any, method: str
+) -> http.client.HTTPResponse:
+    """The connection's own response class over `source` (a socket, or an `Answer`: `makefile`
+    is all it reads), made as `getresponse` makes it: with the connection's debug level when
+    one is set, so `set_debuglevel` prints what it prints from a server."""
+    if connection.debuglevel > 0:
+        return connection.response_class(source, connection.debuglevel, method=method)
+    return connection.response_class(source, method=method)
+
+
 def not_http(context: Context, data: bytes) -> BaseException:
     """The error the connection's own response class raises reading `data` (not HTTP) as an
     answer: `BadStatusLine`, as from a server that answers with something else."""
-    response = context.connection.response_class(Answer(iter((data,))), method=context.method)  # type: ignore[arg-type]  # `makefile` is all it reads
+    response = response_of(context.connection, Answer(iter((data,))), context.method)
     try:
         response.begin()
     except http.client.HTTPException as error:

@@ -96,7 +96,9 @@ def header_bytes(text: str) -> bytes:
 
 
 def status_line_of(reply: Reply) -> str:
-    return f"HTTP/1.1 {reply.status} {reply.reason or ''}".rstrip()
+    """The status line; the space before an empty reason stays (RFC 9112: `status-line =
+    HTTP-version SP status-code SP [ reason-phrase ]`)."""
+    return f"HTTP/1.1 {reply.status} {reply.reason or ''}"
 
 
 def answer_pieces(reply: Reply, method: str) -> Iterator[bytes]:
