@@ -25,6 +25,8 @@ class _Body(io.BytesIO):
     to the end `isclosed()` is true and `fp` is None. urllib3 stops streaming there, and
     wrappers that tee the body (CacheControl's) take `fp is None` as the end of it."""
 
+    __slots__ = ("_size",)  # no attribute dict: one object fewer per answer the call log keeps
+
     def __init__(self, data: bytes) -> None:
         super().__init__(data)  # shares `data` until written to: never here
         self._size = len(data)
