@@ -33,12 +33,6 @@ T = TypeVar("T")
 REAL_CONNECT = aiohttp.BaseConnector.connect  # as aiohttp has it, before any mock
 
 
-@pytest.fixture
-def mock() -> Iterator[canned.RequestsMock]:
-    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
-        yield active
-
-
 def run(use: Callable[[aiohttp.ClientSession], Awaitable[T]], **session: Any) -> T:
     """Open a session (with `session` options), hand it to `use`, close it; `use`'s result."""
 

@@ -21,12 +21,6 @@ botocore_errors = pytest.importorskip("botocore.exceptions")
 REFUSED = "Connection refused by Responses - the call doesn't match any registered mock."
 
 
-@pytest.fixture
-def mock() -> Iterator[canned.RequestsMock]:
-    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
-        yield active
-
-
 S3_URL = "https://s3.amazonaws.com/"
 BUCKETS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">

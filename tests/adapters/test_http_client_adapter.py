@@ -34,12 +34,6 @@ ORIGINAL_TLS_CONNECT = http.client.HTTPSConnection.connect
 ORIGINAL_GETRESPONSE = http.client.HTTPConnection.getresponse
 
 
-@pytest.fixture
-def mock() -> Iterator[canned.RequestsMock]:
-    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
-        yield active
-
-
 @pytest.fixture(scope="module")
 def echo_server() -> Iterator[str]:
     with serving(EchoHandler) as url:

@@ -39,12 +39,6 @@ def is_async(request: pytest.FixtureRequest) -> bool:
     return request.param  # type: ignore[no-any-return]  # the params above are bools
 
 
-@pytest.fixture
-def mock() -> Iterator[canned.RequestsMock]:
-    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
-        yield active
-
-
 def send(
     module: ModuleType, is_async: bool, method: str, url: str, sent: list[Any] | None = None
 ) -> Any:

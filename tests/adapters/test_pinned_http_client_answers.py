@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import http.client
 import urllib.request
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncGenerator
 
 import pytest
 
@@ -16,12 +16,6 @@ from canned._adapters.http_client_answers import answer_pieces
 from canned._core.reply import Reply
 
 URL = "https://api.example.test/items"
-
-
-@pytest.fixture
-def mock() -> Iterator[canned.RequestsMock]:
-    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
-        yield active
 
 
 class ReadOnlyFile:

@@ -7,13 +7,13 @@ no mock answers."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 from requests import sessions
 from requests.adapters import BaseAdapter, HTTPAdapter
+from tests.adapters.test_requests_pinned import OPTIONS, RecordingSend
 from urllib3.exceptions import (
     ConnectTimeoutError,
     MaxRetryError,
@@ -27,29 +27,6 @@ from canned import faults, matchers
 
 URL = "https://pinned.example.test/items?page=2"
 PATH = "/items?page=2"
-# Every send option set, to values requests does not choose by itself (the sessions below do not
-# read REQUESTS_CA_BUNDLE or proxy variables from the environment).
-OPTIONS: dict[str, Any] = {
-    "stream": True,
-    "timeout": 7,
-    "verify": "/etc/custom/ca.pem",
-    "cert": ("/etc/custom/client.pem", "/etc/custom/client.key"),
-    "proxies": {"https": "http://proxy.example.test:3128"},
-}
-
-
-@pytest.fixture
-def mock() -> Iterator[canned.RequestsMock]:
-    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
-        yield active
-
-
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(seconds: float) -> None:
-        raise AssertionError(f"slept {seconds} s")
-
-    monkeypatch.setattr("time.sleep", refuse)
 
 
 def retrying_session(retry: Retry) -> requests.Session:
@@ -63,21 +40,6 @@ def retrying_session(retry: Retry) -> requests.Session:
 
 def fault_text(fault: faults.Fault) -> str:
     return fault.message.split(": ", 1)[1]
-
-
-class RecordingSend:
-    """Stands in for the real `HTTPAdapter.send`: records the send options of each request
-    passed through and answers 200."""
-
-    def __init__(self) -> None:
-        self.options: list[dict[str, Any]] = []
-
-    def __call__(self, adapter: Any, request: Any, **kwargs: Any) -> requests.Response:
-        self.options.append(kwargs)
-        answer = requests.Response()
-        answer.status_code = 200
-        answer.raw = io.BytesIO(b"")
-        return answer
 
 
 # -- upload bodies --------------------------------------------------------------------------------

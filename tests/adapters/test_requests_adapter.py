@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +20,6 @@ import canned
 
 URL = "https://api.example.test/r"
 ORIGINAL_SEND = HTTPAdapter.send
-
-
-@pytest.fixture
-def mock() -> Iterator[canned.RequestsMock]:
-    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
-        yield active
 
 
 # -- interception ----------------------------------------------------------------------------------
@@ -381,14 +374,6 @@ def retrying_session(**retry: Any) -> requests.Session:
     session = requests.Session()
     session.mount("https://", HTTPAdapter(max_retries=Retry(backoff_factor=10, **retry)))
     return session
-
-
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(seconds: float) -> None:
-        raise AssertionError(f"slept {seconds} s")
-
-    monkeypatch.setattr("time.sleep", refuse)
 
 
 @pytest.mark.usefixtures("no_sleep")

@@ -4,7 +4,6 @@ failures as from a server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,12 +18,6 @@ from canned import faults
 from canned._core import dispatch
 
 URL = "https://faults.example.test/items"
-
-
-@pytest.fixture
-def mock() -> Iterator[canned.RequestsMock]:
-    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
-        yield active
 
 
 @pytest.mark.parametrize(

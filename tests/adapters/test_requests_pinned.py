@@ -30,20 +30,6 @@ OPTIONS: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def mock() -> Iterator[canned.RequestsMock]:
-    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
-        yield active
-
-
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(seconds: float) -> None:
-        raise AssertionError(f"slept {seconds} s")
-
-    monkeypatch.setattr("time.sleep", refuse)
-
-
 def untrusting_session(retry: Retry | None = None) -> requests.Session:
     """A session that sends the options it is given as they are (it does not read the
     environment), retrying with `retry`."""

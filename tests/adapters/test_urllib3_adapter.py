@@ -62,23 +62,9 @@ CONNECTION = (
 
 
 @pytest.fixture
-def mock() -> Iterator[canned.RequestsMock]:
-    with canned.RequestsMock(assert_all_requests_are_fired=False) as active:
-        yield active
-
-
-@pytest.fixture
 def pool_manager() -> Iterator[urllib3.PoolManager]:
     with urllib3.PoolManager() as manager:
         yield manager
-
-
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(seconds: float) -> None:
-        raise AssertionError(f"slept {seconds} s")
-
-    monkeypatch.setattr("time.sleep", refuse)
 
 
 # -- interception ----------------------------------------------------------------------------------

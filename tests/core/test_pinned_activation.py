@@ -8,6 +8,7 @@ import asyncio
 
 import aiohttp
 import pytest
+from tests.core.test_activation import Recording
 
 import canned
 from canned import faults
@@ -15,19 +16,6 @@ from canned._core import activation
 from canned.registries import FirstMatchRegistry, OrderedRegistry
 
 URL = "https://pinned-activation.example.test/a"
-
-
-class Recording:
-    """An interceptor that notes each time it is installed and uninstalled."""
-
-    def __init__(self) -> None:
-        self.done: list[str] = []
-
-    def install(self) -> None:
-        self.done.append("install")
-
-    def uninstall(self) -> None:
-        self.done.append("uninstall")
 
 
 @pytest.fixture

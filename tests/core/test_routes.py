@@ -6,7 +6,7 @@ import enum
 import inspect
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import SimpleNamespace
 from typing import Any
 
@@ -397,12 +397,16 @@ class _MadeFromTwoArguments(Exception):
 
 
 @pytest.mark.parametrize(
-    "error", [_RebuiltOtherwise(7), _NeedsTwoArguments(7, "late")], ids=["rebuilt", "two arguments"]
+    "make",
+    [lambda: _RebuiltOtherwise(7), lambda: _NeedsTwoArguments(7, "late")],
+    ids=["rebuilt", "two arguments"],
 )
 def test_an_exception_copy_cannot_rebuild_is_still_raised_fresh_reading_the_same(
-    error: Exception,
+    make: Callable[[], Exception],
 ) -> None:
-    """urllib3 1.26's errors are such: their `__reduce__` drops the message."""
+    """urllib3 1.26's errors are such: their `__reduce__` drops the message. (Made afresh for
+    each run: a raised error keeps the request it was raised for.)"""
+    error = make()
     with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add(canned.GET, "https://x.test/u", body=error)
         raised = [ask(mock, "GET", "https://x.test/u").reply.error for _ in range(3)]
