@@ -18,6 +18,7 @@ from urllib3.exceptions import (
     ConnectTimeoutError,
     MaxRetryError,
     NewConnectionError,
+    ProtocolError,
     ReadTimeoutError,
 )
 from urllib3.util.retry import Retry
@@ -288,3 +289,49 @@ def test_with_retries_off_requests_lets_urllib3s_connect_errors_through_as_a_rea
             session.get("https://e.test/")
     assert type(caught.value) is raised
     assert fault.message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("fault", "raised", "inner"),
+    [
+        (faults.read_timeout(), requests.ReadTimeout, ReadTimeoutError),
+        (faults.connection_reset(), requests.ConnectionError, ProtocolError),
+    ],
+    ids=["read_timeout", "connection_reset"],
+)
+def test_with_retries_off_a_wrapped_fault_carries_urllib3s_error_and_the_request(
+    fault: faults.Fault, raised: type[Exception], inner: type[Exception]
+) -> None:
+    session = requests.Session()
+    session.mount("https://", HTTPAdapter(max_retries=Retry(False)))
+    with canned.RequestsMock() as mock:
+        mock.add(canned.GET, "https://e.test/", body=fault)
+        with pytest.raises(raised) as caught:
+            session.get("https://e.test/")
+        assert type(caught.value.args[0]) is inner
+        assert caught.value.request is mock.calls[0].request
+
+
+@pytest.mark.usefixtures("no_sleep")
+@pytest.mark.parametrize(
+    ("fault", "logged", "inner"),
+    [
+        (faults.read_timeout(), requests.ReadTimeout, ReadTimeoutError),
+        (faults.connection_reset(), requests.ConnectionError, ProtocolError),
+        (faults.connection_refused(), requests.ConnectionError, NewConnectionError),
+    ],
+    ids=["read_timeout", "connection_reset", "connection_refused"],
+)
+def test_an_attempt_retried_after_a_fault_is_logged_as_requests_error_around_urllib3s(
+    fault: faults.Fault, logged: type[Exception], inner: type[Exception]
+) -> None:
+    session = requests.Session()
+    session.mount("https://", HTTPAdapter(max_retries=Retry(total=1, backoff_factor=0)))
+    with canned.RequestsMock() as mock:
+        mock.add(canned.GET, "https://e.test/", body=fault, times=1)
+        mock.add(canned.GET, "https://e.test/", body=b"then")
+        assert session.get("https://e.test/").content == b"then"
+        first = mock.calls[0]
+    assert type(first.response) is logged
+    assert isinstance(first.response.args[0], inner)
+    assert first.response.request is first.request
