@@ -168,3 +168,31 @@ def test_a_route_whose_method_or_url_kind_is_changed_after_add_answers_as_it_is_
         assert requests.post("https://e.test/s").content == b"moved"
         with pytest.raises(requests.ConnectionError):
             requests.post("https://e.test/rr")
+
+
+def test_a_route_moved_after_add_is_found_when_a_regex_route_comes_before_it() -> None:
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(canned.GET, re.compile(r"https://r\.test/.*"), body=b"pattern")
+        moved = mock.add(canned.GET, "https://e.test/p", body=b"moved")
+        moved.url = "https://e.test/q"
+        assert requests.get("https://e.test/q").content == b"moved"
+
+
+def test_a_route_moved_after_one_edit_of_the_live_list_is_found_at_its_new_url() -> None:
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.registered().append(canned.Response(canned.GET, "https://e.test/a", body=b"a"))
+        assert requests.get("https://e.test/a").content == b"a"
+        moved = mock.add(canned.GET, "https://e.test/p", body=b"moved")
+        moved.url = "https://e.test/q"
+        assert requests.get("https://e.test/q").content == b"moved"
+
+
+def test_each_edit_of_the_live_list_is_seen_by_the_lookup_after_it() -> None:
+    with canned.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.registered().append(canned.Response(canned.GET, "https://e.test/a", body=b"a"))
+        assert requests.get("https://e.test/a").content == b"a"
+        mock.registered().append(canned.Response(canned.GET, "https://e.test/b", body=b"b"))
+        assert requests.get("https://e.test/b").content == b"b"
+        del mock.registered()[0]
+        with pytest.raises(requests.ConnectionError):
+            requests.get("https://e.test/a")
