@@ -13,7 +13,7 @@ import pytest
 import requests
 from requests import sessions
 from requests.adapters import BaseAdapter, HTTPAdapter
-from tests.adapters.test_requests_pinned import OPTIONS, RecordingSend
+from tests.adapters.test_requests_pinned import OPTIONS, RecordingSend, untrusting_session
 from urllib3.exceptions import (
     ConnectTimeoutError,
     MaxRetryError,
@@ -28,15 +28,6 @@ from canned import faults, matchers
 
 URL = "https://pinned.example.test/items?page=2"
 PATH = "/items?page=2"
-
-
-def retrying_session(retry: Retry) -> requests.Session:
-    """A session that retries with `retry` and sends the options it is given as they are (it
-    does not read the environment)."""
-    session = requests.Session()
-    session.trust_env = False
-    session.mount("https://", HTTPAdapter(max_retries=retry))
-    return session
 
 
 def fault_text(fault: faults.Fault) -> str:
@@ -86,7 +77,7 @@ def test_a_connect_fault_that_is_retried_is_logged_with_the_urllib3_error_it_sta
     fault = faults.connect_timeout()
     mock.add(canned.GET, URL, body=fault, times=1)
     mock.add(canned.GET, URL, body="second try")
-    with retrying_session(Retry(connect=1, backoff_factor=0)) as session:
+    with untrusting_session(Retry(connect=1, backoff_factor=0)) as session:
         assert session.get(URL, timeout=5).text == "second try"
     logged = mock.calls[0].response
     assert type(logged) is requests.ConnectTimeout
@@ -112,7 +103,7 @@ def test_a_read_fault_of_a_get_is_retried_as_urllib3_resends_it(
 ) -> None:
     mock.add(canned.GET, URL, body=faults.read_timeout(), times=1)
     mock.add(canned.GET, URL, body="second try")
-    with retrying_session(Retry(total=3, backoff_factor=10)) as session:
+    with untrusting_session(Retry(total=3, backoff_factor=10)) as session:
         assert session.get(URL, timeout=5).text == "second try"
     logged = [type(call.response).__name__ for call in mock.calls]
     assert logged == ["ReadTimeout", "Response"]
@@ -149,7 +140,7 @@ def test_a_retry_error_says_which_url_urllib3_gave_up_on_and_why(
     mock.add(canned.GET, URL, status=500)
     retry = Retry(total=1, status_forcelist=[500], backoff_factor=10)
     with (
-        retrying_session(retry) as session,
+        untrusting_session(retry) as session,
         pytest.raises(requests.exceptions.RetryError) as raised,
     ):
         session.get(URL)
@@ -176,7 +167,7 @@ def test_a_retry_that_is_let_through_reaches_the_real_send_with_every_send_optio
     with canned.RequestsMock(real_adapter_send=real_send) as mock:
         mock.add(canned.GET, URL, times=1, **first)
         mock.add(canned.PassthroughResponse(canned.GET, URL))
-        with retrying_session(retry) as session:
+        with untrusting_session(retry) as session:
             answer = session.get(
                 URL,
                 stream=OPTIONS["stream"],
