@@ -63,7 +63,8 @@ def test_a_routes_latency_and_fault_reach_the_reply_of_every_route_kind(mock: An
 
 def test_a_latency_longer_than_the_clients_read_timeout_is_its_read_timeout() -> None:
     reply = Reply(200, (), b"ok", latency=3.0)
-    assert apply(reply, 1.0, None, random.Random(1)) == (reply, faults.read_timeout())
+    waited, fault = apply(reply, 1.0, None, random.Random(1))
+    assert (fault, waited.elapsed) == (faults.read_timeout(), 1.0)  # waited its own timeout
     answered, fault = apply(reply, 5.0, None, random.Random(1))
     assert (fault, answered.elapsed, answered.latency) == (None, 3.0, 0.0)
     assert apply(reply, None, None, random.Random(1))[0].elapsed == 3.0  # no timeout: waits
@@ -170,7 +171,7 @@ def test_a_view_no_mock_is_asking_about_sees_every_scenario_started() -> None:
         (
             {"latency": -1},
             ValueError,
-            "add(): latency must be a number of seconds from 0 up, got -1 (int)",
+            "add(): latency must be a finite number of seconds from 0 up, got -1 (int)",
         ),
         (
             {"latency": "1s"},
@@ -188,9 +189,9 @@ def test_a_view_no_mock_is_asking_about_sees_every_scenario_started() -> None:
             "add(): faults must be a fault from canned.faults (such as read_timeout()), got 'timeout' (str)",
         ),
         ({"times": 0}, ValueError, "add(): times must be an int from 1 up, got 0 (int)"),
-        ({"times": -2}, ValueError, "add(): times must be an int from 0 up, got -2 (int)"),
-        ({"times": 1.5}, TypeError, "add(): times must be an int from 0 up, got 1.5 (float)"),
-        ({"times": True}, TypeError, "add(): times must be an int from 0 up, got True (bool)"),
+        ({"times": -2}, ValueError, "add(): times must be an int from 1 up, got -2 (int)"),
+        ({"times": 1.5}, TypeError, "add(): times must be an int from 1 up, got 1.5 (float)"),
+        ({"times": True}, TypeError, "add(): times must be an int from 1 up, got True (bool)"),
         ({"scenario": ""}, TypeError, "add(): scenario must be a non-empty str, got '' (str)"),
         ({"state": "paid"}, ValueError, "add(): state= needs scenario= (the scenario it is of)"),
         (

@@ -134,26 +134,27 @@ def test_headers_set_to_a_wrong_type_after_registration_fail_the_next_answer_nam
 # -- a fault or an exception as the body ---------------------------------------------------------
 
 
-def test_a_truncated_fault_as_a_responses_body_keeps_its_status_and_headers(
-    mock: canned.RequestsMock,
-) -> None:
-    fault = faults.truncated(0)
-    mock.add(canned.GET, URL, body=fault, status=503, headers={"X-A": "1"})
-    reply = ask(mock, "GET", URL).reply
-    assert reply.fault is fault
-    assert reply.status == 503
-    assert reply.headers == (("Content-Type", "text/plain"), ("X-A", "1"))
+TRUNCATED_AS_BODY: str = (
+    "body must be a fault that happens instead of the answer (truncated() goes in faults=, "
+    "beside the body it cuts), got canned.faults.truncated(after=0) (Fault)"
+)
 
 
-def test_a_truncated_fault_as_a_callbacks_body_keeps_its_status_and_headers(
+def test_a_truncated_fault_given_as_the_body_is_refused_at_add_since_it_cuts_a_body(
     mock: canned.RequestsMock,
 ) -> None:
-    fault = faults.truncated(0)
-    mock.add_callback(canned.GET, URL, lambda request: (503, {"X-A": "1"}, fault))
-    reply = ask(mock, "GET", URL).reply
-    assert reply.fault is fault
-    assert reply.status == 503
-    assert reply.headers == (("Content-Type", "text/plain"), ("X-A", "1"))
+    with pytest.raises(ValueError, match="truncated") as raised:
+        mock.add(canned.GET, URL, body=faults.truncated(0), status=503)
+    assert str(raised.value) == "add(): " + TRUNCATED_AS_BODY
+    assert mock.registered() == []
+
+
+def test_a_truncated_fault_as_a_callbacks_body_is_refused_when_the_callback_gives_it(
+    mock: canned.RequestsMock,
+) -> None:
+    mock.add_callback(canned.GET, URL, lambda request: (503, {"X-A": "1"}, faults.truncated(0)))
+    with mock, pytest.raises(ValueError, match=re.escape(TRUNCATED_AS_BODY)):
+        requests.get(URL)
 
 
 class TaggedError(Exception):

@@ -91,7 +91,7 @@ def test_a_chaos_rate_that_is_not_a_number_is_refused_as_a_rate(
         (
             (-1, 2),
             ValueError,
-            "add(): latency must be a number of seconds from 0 up, got -1 (int)",
+            "add(): latency must be a finite number of seconds from 0 up, got -1 (int)",
         ),
         (
             (1, "2s"),

@@ -79,6 +79,15 @@ def check_body(where: str, body: Any) -> Body | BaseException | Fault:
         return b""
     if isinstance(body, str):
         return body.encode("utf-8")
+    if isinstance(body, Fault) and body.kind == "truncated":  # it cuts a body: it has none
+        validation.reject(
+            where,
+            "body",
+            "a fault that happens instead of the answer (truncated() goes in "
+            "faults=, beside the body it cuts)",
+            body,
+            error=ValueError,
+        )
     if isinstance(body, (bytes, BaseException, Fault)):
         return body  # a fault (`body=faults.read_timeout()`) happens instead of the answer
     if isinstance(body, (bytearray, memoryview)):

@@ -152,15 +152,16 @@ def needs_settling(mock: Mock, reply: Reply) -> bool:
 
 
 def settle_faults(mock: Mock, reply: Reply, client: Client[C], context: C) -> tuple[Reply, float]:
-    """`reply` with its fault and latency settled, and how long to sleep for it: a fault
-    becomes the client's own exception (a `Reply` with that error), a latency longer than the
-    client's read timeout its read timeout, a truncated body a body cut short."""
+    """`reply` with its fault and latency settled, and how long to sleep for it (before a fault
+    too: as long as the client waits to meet it): a fault becomes the client's own exception (a
+    `Reply` with that error), a latency longer than the client's read timeout its read timeout,
+    a truncated body a body cut short."""
     timeout = client.read_timeout(context) if reply.latency else None
     answered, fault = faults.apply(reply, timeout, mock.chaos, mock.random)
+    delay = answered.elapsed if mock.real_time else 0.0
     if fault is not None:
-        error = client.fault_error(fault, context)
-        return Reply(error=error), 0.0
-    return answered, answered.elapsed if mock.real_time else 0.0
+        return Reply(error=client.fault_error(fault, context)), delay
+    return answered, delay
 
 
 def carry_out(mock: Mock, outcome: Outcome, client: Client[C], context: C) -> Any:
@@ -177,10 +178,10 @@ def carry_out(mock: Mock, outcome: Outcome, client: Client[C], context: C) -> An
             else:
                 if needs_settling(mock, reply):
                     reply, delay = settle_faults(mock, reply, client, context)
+                    if delay:
+                        time.sleep(delay)  # `real_time=True`: before a fault too, as it waits
                     if reply.error is not None:
                         raise reply.error
-                    if delay:
-                        time.sleep(delay)  # `real_time=True`
                 response = client.to_native(reply, context)
         elif outcome.kind == "passthrough":
             token = _passing_through.set(True)

@@ -11,6 +11,7 @@ turns a `Fault` into its client's exception, raised where that client raises it.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator, Mapping
 from typing import Any, Final, Literal, NamedTuple, Union
@@ -182,7 +183,8 @@ def apply(
 ) -> tuple[Reply, Fault | None]:
     """What happens to `reply` on the way: the fault the client meets (the route's, chaos's, or
     a read timeout when the latency is more than the client's read `timeout`), or the reply to
-    answer with, its `elapsed` set to the latency and a truncated body cut short."""
+    answer with, its `elapsed` set to the latency and a truncated body cut short. With a fault,
+    `elapsed` is how long the client waited before meeting it."""
     fault = reply.fault
     if chaos is not None and generator.random() < chaos.rate:
         fault = chaos.fault
@@ -190,7 +192,14 @@ def apply(
     if fault is None and timeout is not None and latency > timeout:
         fault = read_timeout()
     if fault is not None and fault.kind != "truncated":
-        return reply, fault
+        # how long the client waited before it met the fault: none for a connection never
+        # made, else the latency, or its own timeout when that ran out first
+        waited = (
+            0.0
+            if fault.is_connect_fault
+            else min(latency, math.inf if timeout is None else timeout)
+        )
+        return reply._replace(elapsed=waited), fault
     answered = reply._replace(fault=None, latency=0.0, elapsed=latency)
     if fault is not None:
         answered = cut_short(answered, fault.after)

@@ -91,11 +91,12 @@ class Mock(Activation):
         on_unmatched: OnUnmatched = "raise",
         real_time: bool = False,
         chaos: faults.Chaos | None = None,
-        seed: int | None = None,
+        seed: int | None = 0,
     ) -> None:
         """canned's own options: `real_time=True` sleeps for routes' latency (else no time
         passes); `chaos=faults.Chaos(rate, fault)` injects a fault into that fraction of
-        answers; `seed` seeds the draws (latency ranges, chaos) for a reproducible run."""
+        answers; `seed` seeds the draws (latency ranges, chaos): the same on every run unless
+        it is None (then they differ from run to run)."""
         super().__init__()
         where = validation.class_call(type(self))
         self.real_time = validation.check_bool(where, "real_time", real_time)

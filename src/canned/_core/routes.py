@@ -179,9 +179,7 @@ class BaseResponse:
         if faults is not None:
             self.fault = faults_module.check_fault(where, "faults", faults)
         if times is not None:
-            if validation.check_count(where, "times", times) == 0:
-                validation.reject(where, "times", "an int from 1 up", times, error=ValueError)
-            self.times = times
+            self.times = validation.check_count(where, "times", times, least=1)
             self._gated = True
         if scenario is not None:
             self.scenario = validation.check_name(where, "scenario", scenario)

@@ -8,6 +8,7 @@ Imports nothing from the rest of canned.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import Any, NoReturn
@@ -129,11 +130,11 @@ def check_prefix(where: str, prefix: Any) -> str | re.Pattern[str]:
     return prefix
 
 
-def check_count(where: str, name: str, value: Any) -> int:
-    """A count: an int from 0 up (not a bool)."""
-    if type(value) is not int or value < 0:
+def check_count(where: str, name: str, value: Any, least: int = 0) -> int:
+    """A count: an int from `least` up (not a bool)."""
+    if type(value) is not int or value < least:
         error = ValueError if type(value) is int else TypeError
-        reject(where, name, "an int from 0 up", value, error=error)
+        reject(where, name, f"an int from {least} up", value, error=error)
     return int(value)  # checked to be an int
 
 
@@ -141,8 +142,8 @@ def check_seconds(where: str, name: str, value: Any) -> float:
     """A duration: a number of seconds from 0 up (not a bool)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         reject(where, name, "a number of seconds from 0 up, or a (low, high) range", value)
-    if value < 0:
-        reject(where, name, "a number of seconds from 0 up", value, error=ValueError)
+    if not 0 <= value < math.inf:  # infinity is no answer ever: no client can wait for it
+        reject(where, name, "a finite number of seconds from 0 up", value, error=ValueError)
     return float(value)
 
 
