@@ -1,7 +1,8 @@
 """The network guard behind the pytest plugin's `--canned-block-network`.
 
 Owns: the socket functions the guard swaps (`socket.socket.connect`, `connect_ex`, `sendto`,
-`sendmsg`; `socket.getaddrinfo`, `gethostbyname`, `gethostbyname_ex`), the rule for what goes
+`sendmsg`; `socket.getaddrinfo`, `gethostbyname`, `gethostbyname_ex`, `gethostbyaddr`,
+`getnameinfo`), the rule for what goes
 through, the allow-list, the refusal's text, and the record of refused attempts, which the plugin
 turns into a failure even when the code under test caught the refusal. Imports no HTTP client and
 no pytest; only the pytest plugin imports it.
@@ -10,13 +11,13 @@ What goes through:
 - Internet sockets (AF_INET, AF_INET6) reaching a loopback address (127.0.0.0/8, ::1, and
   ::ffff:127.x.x.x) or the name `localhost`. Other families (AF_UNIX, ...) are never looked at.
 - Name lookups of `localhost`, of numeric addresses or with `AI_NUMERICHOST` (they send no DNS
-  query), and lookups without a host.
+  query), and lookups without a host; reverse lookups of what a socket may reach.
 - The allow-list: host names (exact, case-insensitive, no wildcards), IP addresses and networks
   (CIDR). An address a listed name resolved to, through the guard, is let through as well, so a
   client that resolves `postgres` and then connects to its address reaches it.
 Everything else raises `NetworkBlockedError` before anything is sent: a name is refused before its
 DNS query, an address before its connect or datagram. Each refusal is recorded, except a refused
-`gethostbyname` (see `_gethostbyname`).
+`gethostbyname` or reverse lookup (see `_gethostbyname` and `_look_back`).
 """
 
 from __future__ import annotations
@@ -276,6 +277,30 @@ def _gethostbyname_ex(hostname: Any) -> Any:
     return answer
 
 
+# A reverse lookup (an address to its name: `gethostbyaddr`, `getnameinfo`, and `getfqdn`, which
+# calls `gethostbyaddr`) sends a DNS query even for an address: only an address or name the guard
+# lets through may be looked up. Refused but not recorded, as for gethostbyname: the standard
+# library asks `getfqdn()` for the machine's own name (email.utils.make_msgid, smtplib) and
+# carries on without it.
+
+
+def _look_back(host: Any) -> None:
+    name = host_text(host)
+    if not guard.lets_through(name):
+        raise guard.refuse(Attempt("a reverse DNS lookup of", name, None), record=False)
+
+
+def _gethostbyaddr(ip_address: Any) -> Any:
+    _look_back(ip_address)
+    return guard.real["gethostbyaddr"](ip_address)
+
+
+def _getnameinfo(sockaddr: Any, flags: int) -> Any:
+    if not flags & socket.NI_NUMERICHOST and isinstance(sockaddr, tuple) and sockaddr:
+        _look_back(sockaddr[0])  # a numeric host is given back as it is: no query
+    return guard.real["getnameinfo"](sockaddr, flags)
+
+
 _SEAMS: Final[tuple[tuple[object, str, Callable[..., Any]], ...]] = tuple(
     seam
     for seam in (
@@ -286,6 +311,8 @@ _SEAMS: Final[tuple[tuple[object, str, Callable[..., Any]], ...]] = tuple(
         (socket, "getaddrinfo", _getaddrinfo),
         (socket, "gethostbyname", _gethostbyname),
         (socket, "gethostbyname_ex", _gethostbyname_ex),
+        (socket, "gethostbyaddr", _gethostbyaddr),
+        (socket, "getnameinfo", _getnameinfo),
     )
     if hasattr(seam[0], seam[1])  # sendmsg: not on Windows
 )
