@@ -10,6 +10,7 @@ answer. Imports urllib3 only.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import io
 from collections.abc import AsyncIterable, Iterable, Iterator
@@ -152,7 +153,12 @@ class _ChunkedSource:
         self._pending = b""  # the rest of a chunk `read1` cut short
         self._done = False
         self.closed = False
-        self.fp = self  # urllib3 reads chunked bodies through `fp.readline()`
+
+    @property
+    def fp(self) -> _ChunkedSource | None:
+        """Itself until closed or read to the end, then None, as http.client's: urllib3 reads
+        chunked bodies through `fp.readline()`, and stops streaming a closed answer."""
+        return None if self.isclosed() else self
 
     def _next_chunk(self) -> bytes | None:
         if self._pending:  # what `read1` cut short comes first, whichever way is read next
@@ -185,9 +191,17 @@ class _ChunkedSource:
         return data
 
     def read(self, amount: int | None = None) -> bytes:
-        chunks = []
-        while (self._pending or not self._done) and (chunk := self._next_chunk()) is not None:
-            chunks.append(chunk)
+        """The plain bytes: all that is left, or up to `amount` of them across chunks, as
+        http.client reads a chunked answer (urllib3 1.26 reads through it)."""
+        left = -1 if amount is None or amount < 0 else amount  # -1: no limit
+        chunks: list[bytes] = []
+        while left:
+            piece = self.read1(left)
+            if not piece:
+                break
+            chunks.append(piece)
+            if left > 0:
+                left -= len(piece)
         return b"".join(chunks)
 
     def read1(self, amount: int | None = -1) -> bytes:
@@ -251,24 +265,35 @@ def _is_cut_short(body: bytes, length: str | None) -> bool:
     return length is not None and length.isdigit() and int(length) > len(body)
 
 
+def _pieces(body: Any) -> Iterable[bytes]:
+    """A body as the chunks of a chunked answer: bytes as one, a file in reads of 64 KiB,
+    chunks as given."""
+    if isinstance(body, bytes):
+        return (body,)
+    if hasattr(body, "read"):
+        return iter(functools.partial(body.read, 65536), b"")
+    return body  # type: ignore[no-any-return]  # an iterable of bytes, checked at add()
+
+
 def raw_response(reply: Reply, method: str) -> HTTPResponse:
     """The answer as urllib3 gives one from a server, its body unread: requests (and anything
     that wraps or reads `raw`) reads it as it would from a connection."""
     headers = reply.headers
     body = reply.body
     encoding, cookies, length = _header_facts(headers)
+    chunked = encoding is not None and "chunked" in encoding.lower()
     if method == "HEAD":
         fp: Any = _EMPTY  # a HEAD answer carries headers only, as from a server
-    elif isinstance(body, bytes) and (encoding is None or "chunked" not in encoding.lower()):
+    elif isinstance(body, bytes) and not chunked:
         # a body ending before the promised length: read, it breaks off as from a server that
         # hung up (urllib3's IncompleteRead, or http.client's for a whole read)
         fp = _ShortBody(body, int(length or 0)) if _is_cut_short(body, length) else _Body(body)
-    elif hasattr(body, "read"):
+    elif hasattr(body, "read") and not chunked:
         fp = _FileBody(body)
     elif isinstance(body, AsyncIterable):
         raise TypeError("requests cannot read an async iterator body; give bytes or an iterator")
-    else:  # an iterable of bytes (checked at add()), or bytes the headers say are chunked
-        fp = _ChunkedSource((body,) if isinstance(body, bytes) else body)
+    else:  # an iterable of bytes (checked at add()), or bytes or a file the headers say are chunked
+        fp = _ChunkedSource(_pieces(body))
         if encoding is None:
             headers += (("Transfer-Encoding", "chunked"),)
     # The stand-in for http.client's response is read only by requests' cookie extraction and
