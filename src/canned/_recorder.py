@@ -21,7 +21,7 @@ from canned._core.registry import FirstMatchRegistry, OrderedRegistry
 from canned._core.reply import Outcome, Reply
 from canned._core.request import Request
 from canned._core.routes import BaseResponse
-from canned.cassettes.formats import dump_data, write_atomically, yaml_dump
+from canned.cassettes.formats import dump_data, whole_body, write_atomically, yaml_dump
 from canned.cassettes.formats import remove_default_headers as _remove_default_headers
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,7 +77,7 @@ class Recorder(RequestsMock):
                 headers[name] = f"{headers[name]}, {value}"
             else:
                 headers[name] = value
-        raw = recorded.body if isinstance(recorded.body, bytes) else b""
+        raw = whole_body(recorded.body)  # a chunked answer's chunks joined
         body: str | bytes
         try:
             body = raw.decode("utf-8")
