@@ -34,12 +34,13 @@ from canned._adapters.chunks import decoded_chunks
 from canned._core import activation
 from canned._core.reply import Reply
 from canned._core.request import Request
-from canned.cassettes.redaction import Redactor
+from canned.cassettes.redaction import Redactor, find_secrets
 from canned.errors import CassetteError
 
 EVENTS = (b'data: {"n": 1}\n\n', b'data: {"n": 2}\n\n', b"data: done\n\n")
 LINES = (b'{"n": 1, "access_token": "tok-line-secret-1"}\n', b'{"n": 2}\n')
 BINARY_CHUNKS = (b"\xff\xfe\x00", b"text", bytes(range(128, 256)))
+LARGE_CHUNK = b"x" * 300_000  # more than one read of every client
 
 
 def compressed_pieces(texts: tuple[bytes, ...], wbits: int = 16 + zlib.MAX_WBITS) -> list[bytes]:
@@ -60,6 +61,7 @@ CHUNKED: dict[str, tuple[list[tuple[str, str]], list[bytes]]] = {
         compressed_pieces(EVENTS),
     ),
     "/empty": ([("Content-Type", "text/plain")], []),
+    "/large-chunk": ([("Content-Type", "text/plain")], [LARGE_CHUNK, b"end"]),
 }
 
 
@@ -288,6 +290,16 @@ def test_binary_chunks_are_stored_in_base64_and_replay_byte_for_byte(
         )
 
 
+@pytest.mark.parametrize("client", ["requests", "aiohttp", "urllib3", "urllib"])
+def test_a_chunk_larger_than_one_read_is_recorded_as_one_chunk(path: Path, client: str) -> None:
+    """httpx is not among them: it hands on a large chunk in the pieces it read."""
+    with serving(Handler) as base, canned.cassette(path):
+        READERS[client](base + "/large-chunk")
+    assert stored(path)[0]["response"]["chunks"] == [LARGE_CHUNK.decode(), "end"]
+    with canned.cassette(path, mode="none"):
+        assert READERS[client](base + "/large-chunk")[0] == [LARGE_CHUNK, b"end"]
+
+
 def test_a_chunked_answer_in_a_json_cassette_keeps_its_chunks_as_text(tmp_path: Path) -> None:
     path = tmp_path / "events.json"
     with serving(Handler) as base, canned.cassette(path):
@@ -441,6 +453,12 @@ def test_a_secret_sent_and_echoed_inside_chunks_stops_the_file_being_written(
     assert not path.exists()
 
 
+def test_a_secret_inside_a_binary_chunk_is_found_by_the_scan() -> None:
+    chunk = {"base64": base64.b64encode(b"\xff token=sekret-binary \xfe").decode()}
+    data = {"interactions": [{"response": {"chunks": [chunk]}}]}
+    assert find_secrets(data, {"sekret-binary"}) == ["interactions[0].response.chunks[0]"]
+
+
 def test_a_users_pattern_redacts_inside_a_chunk(path: Path) -> None:
     with serving(Handler) as base, canned.cassette(path, redact=(re.compile(r"done"),)):
         requests.get(base + "/events")
@@ -464,6 +482,14 @@ def test_a_secret_field_in_an_event_is_redacted_and_a_cut_inside_its_line_moves_
         {"base64": "AA=="},
     ]
     assert redactor.secrets == {"pw-cut-in-two"}
+
+
+def test_an_event_keeps_its_spacing_around_its_redacted_json() -> None:
+    chunks = ['  data:\t{"token": "t-123456", "n": [1]} \r\n', "data: [1]\r\n"]
+    assert Redactor().chunks(chunks) == [
+        '  data:\t{"token": "REDACTED", "n": [1]} \r\n',
+        "data: [1]\r\n",
+    ]
 
 
 def test_a_json_document_sent_in_chunks_is_redacted_as_one() -> None:

@@ -39,9 +39,6 @@ SECRET_PREFIXES: Final = ("x_amz_", "x_goog_")
 URL_HEADERS: Final = frozenset({"location", "content-location", "link", "refresh"})
 # `name=value` of a query string inside any text (a URL, a Link header, a Refresh header).
 QUERY_PARAMETER: Final = re.compile(r"(?<=[?&;])([^=&#\s;<>\"']+)=([^&#\s;<>\"',]*)")
-# A line of a chunked answer that may hold JSON: a server-sent event's `data:` field, or JSON
-# lines; the JSON itself, and what is around it.
-JSON_LINE: Final = re.compile(r"(\s*(?:data:[ \t]?)?)(\S.*?)(\s*)", re.S)
 # A secret shorter than this is not looked for in the written file ("1" would be everywhere).
 SCANNED_LENGTH: Final = 6
 
@@ -232,18 +229,22 @@ class Redactor:
         return kept
 
     def text_line(self, line: str) -> str:
-        """One line of a chunked answer (or its whole text, a JSON document), redacted."""
-        found = JSON_LINE.fullmatch(line)
-        if found is not None:
-            prefix, text, suffix = found.groups()
-            try:
-                data = json.loads(text)
-            except ValueError:
-                data = None
-            if isinstance(data, (dict, list)):
-                redacted = self.fields(data)
-                if redacted != data:
-                    line = f"{prefix}{json.dumps(redacted)}{suffix}"
+        """One line of a chunked answer (or its whole text, a JSON document), redacted: JSON
+        (alone, or a server-sent event's `data:` field) rewritten only when a field changed."""
+        text = line.strip()
+        lead = line[: len(line) - len(line.lstrip())]
+        field = "data:" if text.startswith("data:") else ""
+        try:
+            data = json.loads(text[len(field) :])
+        except ValueError:
+            data = None
+        if isinstance(data, (dict, list)):
+            redacted = self.fields(data)
+            if redacted != data:
+                rest = text[len(field) :]
+                gap = rest[: len(rest) - len(rest.lstrip())]
+                trail = line[len(lead) + len(text) :]
+                line = f"{lead}{field}{gap}{json.dumps(redacted)}{trail}"
         return self.patterns_in(line)
 
     def interaction(self, data: dict[str, Any], *, request_form: bool, response_form: bool) -> Any:
