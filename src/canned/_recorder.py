@@ -2,8 +2,10 @@
 
 Same as `responses._recorder` (BETA there too): `Recorder`, `recorder`, `record`,
 `dump_to_file`, `_dump` and `_remove_default_headers`. Differs: binary bodies round-trip
-(base64 when not UTF-8 text), secrets are redacted before anything is written, files are
-written atomically, and YAML is imported only when a file is written.
+(base64 when not UTF-8 text), secrets are redacted before anything is written (as a cassette's
+are, and the document is scanned for them), a compressed answer is kept decoded without its
+Content-Encoding, files are written atomically, and YAML is imported only when a file is
+written.
 Imports no HTTP client: answers are kept through the dispatch path's recording, as a cassette's,
 so every client canned answers is recorded.
 """
@@ -21,7 +23,13 @@ from canned._core.registry import FirstMatchRegistry, OrderedRegistry
 from canned._core.reply import Outcome, Reply
 from canned._core.request import Request
 from canned._core.routes import BaseResponse
-from canned.cassettes.formats import dump_data, whole_body, write_atomically, yaml_dump
+from canned.cassettes.formats import (
+    answer_headers,
+    dump_data,
+    whole_body,
+    write_atomically,
+    yaml_dump,
+)
 from canned.cassettes.formats import remove_default_headers as _remove_default_headers
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,14 +78,15 @@ class Recorder(RequestsMock):
         of its name, becomes the route's `content_type`."""
         headers: dict[str, Any] = {}
         content_type: str | None = None
-        for name, value in recorded.headers:
+        raw = whole_body(recorded.body)  # decoded from its Content-Encoding by the adapter
+        # so its Content-Encoding goes and its Content-Length is the decoded body's
+        for name, value in answer_headers(recorded.headers, raw, request.method, recorded.status):
             if name.lower() == "content-type":
                 content_type = value
             elif name in headers:
                 headers[name] = f"{headers[name]}, {value}"
             else:
                 headers[name] = value
-        raw = whole_body(recorded.body)  # a chunked answer's chunks joined
         body: str | bytes
         try:
             body = raw.decode("utf-8")

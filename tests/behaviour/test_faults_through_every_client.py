@@ -131,21 +131,27 @@ def test_with_a_seed_a_latency_range_times_out_the_same_requests_on_every_run(
     assert set(first) == {"answered", "timed out"}  # the range straddles the timeout
 
 
-def elapsed_of_each(mock: canned.RequestsMock, count: int) -> list[float]:
-    """The latency each of `count` answers reported, drawn from (0.1, 0.9)."""
+def timeouts_of_each(mock: canned.RequestsMock, count: int) -> list[bool]:
+    """Whether each of `count` requests timed out (1 s) on a latency drawn from (0.5, 1.5)."""
+    seen = []
     with mock:
-        mock.add(canned.GET, URL, body="ok", latency=(0.1, 0.9))
-        return [requests.get(URL).elapsed.total_seconds() for _ in range(count)]
+        mock.add(canned.GET, URL, body="ok", latency=(0.5, 1.5))
+        for _ in range(count):
+            try:
+                requests.get(URL, timeout=1.0)
+            except requests.ReadTimeout:
+                seen.append(True)
+            else:
+                seen.append(False)
+    return seen
 
 
 def test_without_a_seed_every_run_draws_the_same_latencies_and_seed_none_draws_afresh() -> None:
-    first = elapsed_of_each(canned.RequestsMock(), 20)
-    again = elapsed_of_each(canned.RequestsMock(), 20)
-    afresh = elapsed_of_each(canned.RequestsMock(seed=None), 20)
-    # elapsed is the latency plus the little real time the request took
-    assert all(abs(one - other) < 0.01 for one, other in zip(first, again))
-    assert max(first) - min(first) > 0.1  # drawn, not one value
-    assert any(abs(one - other) > 0.05 for one, other in zip(first, afresh))
+    first = timeouts_of_each(canned.RequestsMock(), 40)
+    assert first == timeouts_of_each(canned.RequestsMock(), 40)
+    assert set(first) == {True, False}  # drawn on both sides of the timeout
+    # drawn afresh, the 40 outcomes match the seeded ones with odds of about 2**-40
+    assert timeouts_of_each(canned.RequestsMock(seed=None), 40) != first
 
 
 LATENCY = 0.0123  # a value only a route's latency sleeps

@@ -210,28 +210,6 @@ READERS: dict[str, Callable[[str], tuple[list[bytes], bytes]]] = {
 }
 
 
-# -- the case ---------------------------------------------------------------------------
-
-
-def test_a_chunked_answer_replays_in_the_chunks_the_server_sent(tmp_path: Path) -> None:
-    path = tmp_path / "chunked.yaml"
-
-    def chunks(url: str) -> list[bytes]:
-        manager = urllib3.PoolManager()
-        try:
-            answer = manager.request("GET", url, preload_content=False)
-            found = list(answer.stream(None))
-            answer.release_conn()
-            return found
-        finally:
-            manager.clear()
-
-    with serving(Handler) as base, canned.cassette(path):
-        live = chunks(base + "/chunked")
-    with canned.cassette(path, mode="none"):
-        assert chunks(base + "/chunked") == live == [b"one ", b"two"]
-
-
 # -- every client records the chunks, and reads them again from the file ------------------------
 
 

@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 from canned._core.reply import is_bodiless
 from canned._core.routes import BaseResponse
-from canned.cassettes.redaction import redact_headers, redact_url
+from canned.cassettes.redaction import Redactor, find_secrets
 from canned.errors import CassetteError
 
 if TYPE_CHECKING:
@@ -63,23 +63,35 @@ def drop_default_headers(entry: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def route_data(route: BaseResponse, *, keep_headers: bool = False) -> dict[str, Any]:
-    """One route as a recorded entry, secrets redacted; bytes that are not text go in base64."""
+def route_data(
+    route: BaseResponse, redactor: Redactor, *, keep_headers: bool = False
+) -> dict[str, Any]:
+    """One route as a recorded entry, secrets redacted as a cassette's are (a whole Set-Cookie
+    value, as responses' recorder format has it); bytes that are not text go in base64."""
     body = getattr(route, "body", "")
+    headers = getattr(route, "headers", None) or {}
     entry: dict[str, Any] = {
         "method": route.method,
-        "url": redact_url(str(route.url)),
+        "url": redactor.text_with_parameters(str(route.url)),
         "status": getattr(route, "status", 200),
-        "headers": redact_headers(dict(getattr(route, "headers", None) or {})),
+        "headers": {
+            name: redactor.taken(value)
+            if name.lower() == "set-cookie"  # repeats joined with ", ": no value can be kept
+            else redactor.header_value(name, value)
+            for name, value in headers.items()
+        },
         "content_type": route.content_type,
         "auto_calculate_content_length": getattr(route, "auto_calculate_content_length", False),
     }
     if isinstance(body, bytes):
+        raw = body
         try:
-            entry["body"] = body.decode("utf-8")
+            body = raw.decode("utf-8")
         except UnicodeDecodeError:
-            entry["body_base64"] = base64.b64encode(body).decode("ascii")
-    else:
+            entry["body_base64"] = base64.b64encode(raw).decode("ascii")
+    if isinstance(body, str):
+        entry["body"] = redacted_text(redactor, body, route.content_type)
+    elif "body_base64" not in entry:
         entry["body"] = body
     entry = {key: value for key, value in entry.items() if value is not None}
     if not keep_headers:
@@ -89,8 +101,40 @@ def route_data(route: BaseResponse, *, keep_headers: bool = False) -> dict[str, 
     return entry
 
 
+def redacted_text(redactor: Redactor, text: str, content_type: str | None) -> str:
+    """A text body with its secret fields redacted: JSON fields at any depth (the text is
+    written again only when a field was), form fields in place."""
+    if is_json_type(content_type):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return text
+        redacted = redactor.fields(data)
+        return text if redacted == data else json.dumps(redacted)
+    if is_form_type(content_type):
+        return redactor.form(text)
+    return text
+
+
 def dump_data(routes: Iterable[BaseResponse], *, keep_headers: bool = False) -> dict[str, Any]:
-    return {"responses": [{"response": route_data(r, keep_headers=keep_headers)} for r in routes]}
+    """responses' recorder document for `routes`, secrets redacted.
+
+    Raises:
+        CassetteError: a value redacted as a secret appears in it anyway.
+    """
+    redactor = Redactor()
+    data = {
+        "responses": [
+            {"response": route_data(route, redactor, keep_headers=keep_headers)} for route in routes
+        ]
+    }
+    places = find_secrets(data, redactor.secrets)
+    if places:
+        raise CassetteError(
+            f"recorded routes not written: a value received as a secret appears at "
+            f"{', '.join(places)}"
+        )
+    return data
 
 
 def yaml_dump(data: dict[str, Any], file: IO[bytes]) -> None:

@@ -13,7 +13,7 @@ import binascii
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final, Union
 from urllib.parse import unquote, unquote_plus
 
@@ -38,7 +38,7 @@ SECRET_PREFIXES: Final = ("x_amz_", "x_goog_")
 # Headers whose value holds URLs, whose secret query parameters are redacted in place.
 URL_HEADERS: Final = frozenset({"location", "content-location", "link", "refresh"})
 # `name=value` of a query string inside any text (a URL, a Link header, a Refresh header).
-QUERY_PARAMETER: Final = re.compile(r"(?<=[?&;])([^=&#\s;<>\"']+)=([^&#\s;<>\"',]*)")
+QUERY_PARAMETER: Final = re.compile(r"(?<=[?&;])([^=&#\s;<>\"']+)=([^&#\s;<>\"']*)")
 # A secret shorter than this is not looked for in the written file ("1" would be everywhere).
 SCANNED_LENGTH: Final = 6
 
@@ -59,15 +59,6 @@ def is_secret_name(name: str) -> bool:
     """Whether the default rules redact a query parameter or body field called `name`."""
     normal = normal_name(name)
     return normal in SECRET_NAMES or normal.startswith(SECRET_PREFIXES)
-
-
-def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """The headers with every secret value replaced by `REDACTED` (responses' recorder format:
-    a whole Set-Cookie value too)."""
-    return {
-        name: REDACTED if is_secret_header(name) or name.lower() == "set-cookie" else value
-        for name, value in headers.items()
-    }
 
 
 def redact_url(url: str) -> str:

@@ -105,6 +105,8 @@ def text_matches(expected: str, got: str) -> bool:
 
 def data_matches(expected: Any, got: Any) -> bool:
     """JSON data compared as data, a redacted value matching anything."""
+    if expected == REDACTED:  # whatever the value was (a number, a list): it matches anything
+        return True
     if isinstance(expected, str):
         return isinstance(got, str) and text_matches(expected, got)
     if isinstance(expected, dict):
