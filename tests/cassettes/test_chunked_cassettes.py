@@ -62,6 +62,7 @@ CHUNKED: dict[str, tuple[list[tuple[str, str]], list[bytes]]] = {
     ),
     "/empty": ([("Content-Type", "text/plain")], []),
     "/large-chunk": ([("Content-Type", "text/plain")], [LARGE_CHUNK, b"end"]),
+    "/cookie-events": ([("Set-Cookie", "flavour=oat; Path=/")], list(EVENTS)),
 }
 
 
@@ -276,6 +277,14 @@ def test_a_chunk_larger_than_one_read_is_recorded_as_one_chunk(path: Path, clien
     assert stored(path)[0]["response"]["chunks"] == [LARGE_CHUNK.decode(), "end"]
     with canned.cassette(path, mode="none"):
         assert READERS[client](base + "/large-chunk")[0] == [LARGE_CHUNK, b"end"]
+
+
+def test_requests_keeps_the_cookie_of_a_chunked_answer_it_records(path: Path) -> None:
+    recording = canned.cassette(path, keep=("Set-Cookie",))
+    with serving(Handler) as base, recording, requests.Session() as session:
+        answer = session.get(base + "/cookie-events")
+    assert (answer.content, session.cookies.get("flavour")) == (b"".join(EVENTS), "oat")
+    assert answer.raw.version == 11  # the status line as it came
 
 
 def test_a_chunked_answer_in_a_json_cassette_keeps_its_chunks_as_text(tmp_path: Path) -> None:
