@@ -226,10 +226,13 @@ def test_a_recorded_answer_keeps_its_status_headers_as_received_and_its_decoded_
     base: str, client: str, path: str
 ) -> None:
     """What the cassette writes: the server's status, every header pair in the order it came
-    (both Set-Cookie lines), and the whole body, decompressed and without its chunk framing."""
+    (both Set-Cookie lines), and the whole body, decompressed and without its chunk framing (a
+    chunked one in its chunks; urllib3 preloading has joined them)."""
     _, mock = recorded(base, lambda: READERS[client](base + path))
     (request, reply), *others = mock.kept
     expected = expected_reply(path)
+    if path == "/chunked" and client != "urllib3":
+        expected = expected._replace(body=CHUNKS)
     assert (request.method, request.url, others) == ("GET", base + path, [])
     assert (reply.status, reply.headers, reply.body) == expected[:3]
 
@@ -278,7 +281,7 @@ def test_urllib3_streams_a_recorded_chunked_answer_in_the_chunks_the_server_sent
         base, lambda: urllib3_unread(base + "/chunked", chunks)
     )
     assert seen == plain == (True, list(CHUNKS))
-    assert mock.kept[0][1].body == b"".join(CHUNKS)
+    assert mock.kept[0][1].body == CHUNKS
 
 
 @pytest.mark.parametrize("path", ["/json", "/gzip", "/binary", "/close"])
@@ -464,7 +467,7 @@ def test_aiohttp_reads_a_recorded_chunked_answer_in_the_chunks_the_server_sent(b
 
     plain, seen, mock = without_canned_and_recorded(base, lambda: in_session(chunks))
     assert seen == plain == list(CHUNKS)
-    assert mock.kept[0][1].body == b"".join(CHUNKS)
+    assert mock.kept[0][1].body == CHUNKS
 
 
 @pytest.mark.parametrize("path", ["/json", "/gzip", "/chunked", "/binary", "/close"])

@@ -467,11 +467,6 @@ def test_a_cassette_is_written_while_its_lock_is_held(
 # -- chunked answers -----------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not done: the issue asks that chunked and streamed answers replay chunk by chunk; "
-    "a cassette stores the body whole and replays it with a Content-Length, as one piece",
-)
 def test_a_chunked_answer_replays_in_the_chunks_the_server_sent(tmp_path: Path) -> None:
     path = tmp_path / "chunked.yaml"
 

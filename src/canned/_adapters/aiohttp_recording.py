@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Final, NamedTuple
 
+from canned._adapters.chunks import decoded_chunks
 from canned._core.headers import decoded
 from canned._core.reply import Reply
 
@@ -43,11 +44,13 @@ class RealAnswer(NamedTuple):
     is_chunked: bool
 
     def reply(self) -> Reply:
-        """The answer as a cassette keeps it: header pairs as received, the body decoded."""
+        """The answer as a cassette keeps it: header pairs as received, the body decoded (a
+        chunked one in its chunks, each decoded)."""
         headers = tuple((header_text(name), header_text(value)) for name, value in self.raw_headers)
-        body = b"".join(self.pieces)
-        encoding = [value for name, value in headers if name.lower() == "content-encoding"]
-        return Reply(self.status, headers, decoded(body, ", ".join(encoding) or None))
+        encoding = ", ".join(v for name, v in headers if name.lower() == "content-encoding")
+        if self.is_chunked:
+            return Reply(self.status, headers, decoded_chunks(self.pieces, encoding or None))
+        return Reply(self.status, headers, decoded(b"".join(self.pieces), encoding or None))
 
     def ends_with_the_close(self) -> bool:
         """Whether the server ended the body by closing the connection (no length, no chunks)."""

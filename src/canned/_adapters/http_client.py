@@ -28,7 +28,15 @@ import io
 import socket
 from typing import TYPE_CHECKING, Any, Callable, Final, NamedTuple
 
-from canned._adapters.http_client_answers import CRLF, Answer, FailedRead, answer_pieces, chunked
+from canned._adapters.chunks import decoded_chunks
+from canned._adapters.http_client_answers import (
+    CHUNK_SIZE,
+    CRLF,
+    Answer,
+    FailedRead,
+    answer_pieces,
+    chunked,
+)
 from canned._core import activation
 from canned._core.dispatch import dispatch, passing_through
 from canned._core.headers import decoded
@@ -336,14 +344,36 @@ class HttpClientConversions:
     ) -> tuple[Reply, http.client.HTTPResponse]:
         """The real answer as a cassette keeps it (its body decoded here: http.client leaves a
         Content-Encoding to the caller), and `response` with its body read and put back, framed
-        as it came (by its length, in chunks, or up to the close), so the caller reads it as
-        from the server: `read(n)`, `readline()`, `read1()`, to the end."""
+        as it came (by its length, in the chunks the server sent, or up to the close), so the
+        caller reads it as from the server: `read(n)`, `readline()`, `read1()`, to the end."""
         length = response.length  # what `read` counts down; None: the body ends with the close
-        body = response.read()
-        response.fp = Answer(chunked((body,)) if response.chunked else iter((body,))).makefile()
+        encoding = response.getheader("Content-Encoding")
+        body_read: bytes | tuple[bytes, ...]
+        if response.chunked:
+            pieces = server_chunks(response)
+            response.fp = Answer(chunked(pieces)).makefile()
+            body_read = decoded_chunks(pieces, encoding)
+        else:
+            body = response.read()
+            response.fp = Answer(iter((body,))).makefile()
+            body_read = decoded(body, encoding)
         response.length, response.chunk_left = length, None
-        body_read = decoded(body, response.getheader("Content-Encoding"))
         return Reply(response.status, tuple(response.getheaders()), body_read), response
+
+
+def server_chunks(response: http.client.HTTPResponse) -> list[bytes]:
+    """The body of a chunked `response`, read in the chunks the server sent: `read1` reads
+    within one chunk, and `chunk_left` is 0 where a chunk ends."""
+    chunks: list[bytes] = []
+    piece: list[bytes] = []
+    while True:
+        data = response.read1(CHUNK_SIZE)
+        if not data:
+            return chunks  # a body cut short inside a chunk raised `IncompleteRead` instead
+        piece.append(data)
+        if not response.chunk_left:
+            chunks.append(b"".join(piece))
+            piece.clear()
 
 
 client: Final = HttpClientConversions()

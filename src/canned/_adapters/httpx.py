@@ -22,6 +22,7 @@ from datetime import timedelta
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
+from canned._adapters.chunks import decoded_chunks
 from canned._core import activation
 from canned._core.dispatch import dispatch, dispatch_async
 from canned._core.headers import decoded
@@ -310,20 +311,23 @@ class HttpxAdapter:
 
     def snapshot(self, response: Any, context: Context) -> tuple[Reply, Any]:
         """The real answer as recorded, and a response like it for the client: the body is
-        read raw (as the server sent it) and served again by a fresh stream, so the client
-        decodes, times and closes it as it would have."""
-        return self._kept(response, b"".join(response.iter_raw()), context)
+        read raw (as the server sent it, a chunked one in the pieces httpcore hands on) and
+        served again by a fresh stream, so the client decodes, times and closes it as it would
+        have."""
+        return self._kept(response, list(response.iter_raw()), context)
 
     async def snapshot_async(self, response: Any, context: Context) -> tuple[Reply, Any]:
         """`snapshot`, the body read by awaiting it."""
-        return self._kept(
-            response, b"".join([chunk async for chunk in response.aiter_raw()]), context
-        )
+        return self._kept(response, [chunk async for chunk in response.aiter_raw()], context)
 
-    def _kept(self, response: Any, raw: bytes, context: Context) -> tuple[Reply, Any]:
+    def _kept(self, response: Any, pieces: list[bytes], context: Context) -> tuple[Reply, Any]:
         assert self.module is not None  # installed before any request reaches here
         pairs = tuple(response.headers.multi_items())
-        body = decoded(raw, response.headers.get("Content-Encoding"))
+        raw = b"".join(pieces)
+        encoding = response.headers.get("Content-Encoding")
+        body: bytes | tuple[bytes, ...] = decoded(raw, encoding)
+        if "chunked" in response.headers.get("Transfer-Encoding", "").lower():
+            body = decoded_chunks(pieces, encoding)
         fresh = self.module.Response(
             status_code=response.status_code,
             headers=response.headers.raw,

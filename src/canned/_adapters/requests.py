@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Final
 import requests
 from requests import sessions
 from requests.adapters import HTTPAdapter
+from urllib3 import HTTPResponse
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -28,6 +29,7 @@ from urllib3.exceptions import (
 from urllib3.util import Timeout
 from urllib3.util.retry import Retry
 
+from canned._adapters.chunks import decoded_chunks
 from canned._adapters.urllib3_responses import raw_response
 from canned._core import activation
 from canned._core.dispatch import carry_out
@@ -181,11 +183,22 @@ class RequestsClient:
     ) -> tuple[Reply, requests.Response]:
         """The real answer as recorded: `.content` reads the body once, decoded by urllib3,
         and keeps it for the caller (a `stream=True` caller iterates the kept bytes). Header
-        pairs come from urllib3's response, repeats (Set-Cookie) apart."""
-        body = response.content or b""
-        headers: Any = getattr(response.raw, "headers", None)
-        pairs = (headers if hasattr(headers, "items") else response.headers).items()
-        return Reply(response.status_code, tuple(pairs), body), response
+        pairs come from urllib3's response, repeats (Set-Cookie) apart. A chunked answer is
+        read from urllib3's response chunk by chunk, as the server sent them, and the caller
+        reads them again from a new one over the same chunks."""
+        raw = response.raw
+        headers: Any = getattr(raw, "headers", None)
+        pairs = tuple((headers if hasattr(headers, "items") else response.headers).items())
+        if isinstance(raw, HTTPResponse) and raw.chunked and raw.supports_chunked_reads():
+            sent = tuple(raw.read_chunked(decode_content=False))
+            raw.release_conn()
+            method = context[1].method or "GET"
+            response.raw = raw_response(Reply(response.status_code, pairs, sent), method)
+            for name in ("reason", "version", "version_string"):  # as it came
+                setattr(response.raw, name, getattr(raw, name, None))
+            body = decoded_chunks(sent, raw.headers.get("Content-Encoding"))
+            return Reply(response.status_code, pairs, body), response
+        return Reply(response.status_code, pairs, response.content or b""), response
 
 
 client: Final = RequestsClient()

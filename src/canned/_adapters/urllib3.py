@@ -39,6 +39,7 @@ from urllib3.exceptions import (
 from urllib3.util import Timeout, parse_url
 from urllib3.util.retry import Retry
 
+from canned._adapters.chunks import decoded_chunks
 from canned._adapters.urllib3_responses import raw_response
 from canned._core import activation
 from canned._core.dispatch import carry_out, passing_through
@@ -307,26 +308,29 @@ class Urllib3Client:
     def snapshot(self, response: HTTPResponse, attempt: Attempt) -> tuple[Reply, HTTPResponse]:
         """The real answer as a cassette keeps it, and the response to hand on. A preloaded
         answer is read already and goes on as it is (its `data` decoded by urllib3 unless
-        `decode_content=False`); an unread one is read as it came (its chunks too), its
+        `decode_content=False`; a chunked one is kept as one chunk: urllib3 joined them); an
+        unread one is read as it came (a chunked one kept in the server's chunks), its
         connection goes back to the pool, and an unread answer over the same bytes goes on,
         streamed, read in pieces and decoded as the real one would have been."""
         headers = tuple(response.headers.items())
         encoding = response.headers.get("Content-Encoding")
+        body: bytes | tuple[bytes, ...]
         if attempt.options.get("preload_content", True):
             body = response.data if response.decode_content else decoded(response.data, encoding)
             return Reply(response.status, headers, body), response
         sent: bytes | list[bytes]
         if response.chunked and response.supports_chunked_reads():
             sent = list(response.read_chunked(decode_content=False))
-            whole = b"".join(sent)
+            body = decoded_chunks(sent, encoding)  # the server's chunks, each decoded
         else:
-            sent = whole = response.read(decode_content=False)
+            sent = response.read(decode_content=False)
+            body = decoded(sent, encoding)
         response.release_conn()
         fresh = raw_response(Reply(response.status, headers, sent), attempt.method)
         for name in STATUS_LINE:  # as it came (urllib3 1 has no `version_string`)
             setattr(fresh, name, getattr(response, name, None))
         fresh = as_pool_answer(fresh, attempt._replace(retries=response.retries or attempt.retries))
-        return Reply(response.status, headers, decoded(whole, encoding)), fresh
+        return Reply(response.status, headers, body), fresh
 
 
 client: Final = Urllib3Client()

@@ -63,8 +63,9 @@ class Client(Protocol[C]):
     def snapshot(self, response: Any, context: C) -> tuple[Reply, Any]:
         """A real answer, as a cassette records it: a `Reply` with its status, its header pairs
         as received and its whole body decoded from any Content-Encoding (`headers.decoded`
-        does it for a client that does not), and the response to hand on, still readable by
-        the caller as if canned had not read it."""
+        does it for a client that does not; a chunked answer's body is the tuple of chunks the
+        client read, each decoded), and the response to hand on, still readable by the caller
+        as if canned had not read it."""
 
 
 class AsyncClient(Client[C], Protocol[C]):

@@ -2,9 +2,10 @@
 
 Owns responses' recorder structure (`dump_data`, the default-header stripping, binary bodies in
 base64) and the cassette document (`interaction_data`, `read_document`, `dump_document`: text
-bodies as text, JSON bodies as data, binary ones in base64; answers stored decoded, with their
-lengths corrected), and `write_atomically` (a temporary file moved into place under a lock,
-keeping the old file's permissions). YAML is imported only when a file is read or written.
+bodies as text, JSON bodies as data, binary ones in base64, a chunked answer's body as its list
+of `chunks`; answers stored decoded, with their lengths corrected), and `write_atomically` (a
+temporary file moved into place under a lock, keeping the old file's permissions). YAML is
+imported only when a file is read or written.
 Imports no HTTP client.
 """
 
@@ -145,7 +146,7 @@ def yaml_dump(data: dict[str, Any], file: IO[bytes]) -> None:
 # -- the cassette document ------------------------------------------------------------------
 
 VERSION: Final = 1
-BODY_KEYS: Final = ("body", "json", "body_base64")
+BODY_KEYS: Final = ("body", "json", "body_base64", "chunks")
 # Answers that carry no body whatever their headers say: their Content-Length is left alone.
 # Headers that describe how the answer travelled, not what it is: a recorded body is whole and
 # decoded, so they go (Content-Length is set again from the body).
@@ -228,15 +229,42 @@ def whole_body(body: Any) -> bytes:
     return b"".join(bytes(chunk) for chunk in body)
 
 
+def body_chunks(body: Any) -> list[bytes]:
+    """A recorded body as the chunks it came in (bytes are one chunk), empty ones left out."""
+    chunks = [body] if isinstance(body, (bytes, bytearray)) else body
+    return [bytes(chunk) for chunk in chunks if chunk]
+
+
+def came_chunked(pairs: Iterable[tuple[str, str]], method: str, status: int) -> bool:
+    """Whether an answer's body came in chunks (`Transfer-Encoding: chunked`); an answer with
+    no body (HEAD, 1xx, 204, 304) has none to keep."""
+    encoding = header_of(pairs, "Transfer-Encoding")
+    if encoding is None or method == "HEAD" or is_bodiless(status):
+        return False
+    return "chunked" in encoding.lower()
+
+
 def answer_headers(
-    pairs: Iterable[tuple[str, str]], body: bytes, method: str, status: int
+    pairs: Iterable[tuple[str, str]],
+    body: bytes,
+    method: str,
+    status: int,
+    *,
+    chunked: bool = False,
 ) -> list[tuple[str, str]]:
     """An answer's headers as stored: Content-Encoding and Transfer-Encoding dropped (the body
     is decoded and whole) and Content-Length set to the stored body's length, except where the
-    answer has no body to measure (HEAD, 1xx, 204, 304)."""
+    answer has no body to measure (HEAD, 1xx, 204, 304). A `chunked` answer, stored in its
+    chunks, keeps `Transfer-Encoding: chunked` in its place, and has no Content-Length."""
     pairs = list(pairs)
     if method == "HEAD" or is_bodiless(status):
         return pairs
+    if chunked:
+        return [
+            (name, "chunked") if name.lower() == "transfer-encoding" else (name, value)
+            for name, value in pairs
+            if name.lower() not in ("content-encoding", "content-length")
+        ]
     moved = any(name.lower() in TRANSPORT_HEADERS for name, _ in pairs)
     length = header_of(pairs, "Content-Length")
     kept = [
@@ -249,8 +277,30 @@ def answer_headers(
     return kept
 
 
+def chunks_data(chunks: Iterable[bytes]) -> list[Any]:
+    """Chunks as the document keeps them: each one text when it is UTF-8, else a mapping
+    `{base64: ...}`."""
+    kept: list[Any] = []
+    for chunk in chunks:
+        try:
+            kept.append(chunk.decode("utf-8"))
+        except UnicodeDecodeError:
+            kept.append({"base64": base64.b64encode(chunk).decode("ascii")})
+    return kept
+
+
+def chunk_bytes(message: dict[str, Any]) -> tuple[bytes, ...]:
+    """The bytes of each of a document's chunks, empty ones left out."""
+    chunks = (
+        base64.b64decode(chunk["base64"]) if isinstance(chunk, dict) else chunk.encode("utf-8")
+        for chunk in message["chunks"]
+    )
+    return tuple(chunk for chunk in chunks if chunk)
+
+
 def interaction_data(request: Request, reply: Reply) -> dict[str, Any]:
-    """One real request and its answer as document data (not yet redacted)."""
+    """One real request and its answer as document data (not yet redacted). An answer that
+    came chunked keeps the chunks the client read (`chunks`), decoded, each text or base64."""
     sent = {
         "method": str(request.method),
         "url": str(request.url),
@@ -258,12 +308,13 @@ def interaction_data(request: Request, reply: Reply) -> dict[str, Any]:
         **body_data(request.content, request.headers.get("Content-Type")),
     }
     body = whole_body(reply.body)  # decoded from its Content-Encoding by the adapter
-    pairs = answer_headers(reply.headers, body, request.method, reply.status)
-    answered = {
-        "status": reply.status,
-        "headers": headers_data(pairs),
-        **body_data(body, header_of(pairs, "Content-Type")),
-    }
+    chunked = came_chunked(reply.headers, request.method, reply.status)
+    pairs = answer_headers(reply.headers, body, request.method, reply.status, chunked=chunked)
+    answered = {"status": reply.status, "headers": headers_data(pairs)}
+    if chunked:
+        answered["chunks"] = chunks_data(body_chunks(reply.body))
+    else:
+        answered.update(body_data(body, header_of(pairs, "Content-Type")))
     return {"request": sent, "response": answered}
 
 
@@ -312,16 +363,38 @@ def check_message(message: Any, field: str, required: dict[str, type]) -> None:
     if "body" in message and not isinstance(message["body"], str):
         raise Problem(f"{field}.body", f"must be text, got {_shown(message['body'])}")
     if "body_base64" in message:
-        try:
-            base64.b64decode(str(message["body_base64"]), validate=True)
-        except binascii.Error as error:
-            raise Problem(f"{field}.body_base64", f"is not base64 ({error})") from error
+        check_base64(message["body_base64"], f"{field}.body_base64")
+    if "chunks" in message:
+        check_chunks(message["chunks"], f"{field}.chunks")
+
+
+def check_base64(value: Any, field: str) -> None:
+    try:
+        base64.b64decode(str(value), validate=True)
+    except binascii.Error as error:
+        raise Problem(field, f"is not base64 ({error})") from error
+
+
+def check_chunks(chunks: Any, field: str) -> None:
+    """A chunked answer's body: a list of chunks, each text or a mapping `{base64: ...}`."""
+    if not isinstance(chunks, list):
+        raise Problem(field, f"must be a list of chunks, got {_shown(chunks)}")
+    for number, chunk in enumerate(chunks):
+        where = f"{field}[{number}]"
+        if isinstance(chunk, dict):
+            if list(chunk) != ["base64"] or not isinstance(chunk["base64"], str):
+                raise Problem(where, f"must be text or {{base64: <text>}}, got {_shown(chunk)}")
+            check_base64(chunk["base64"], f"{where}.base64")
+        elif not isinstance(chunk, str):
+            raise Problem(where, f"must be text or {{base64: <text>}}, got {_shown(chunk)}")
 
 
 def check_interaction(item: Any) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise Problem("interaction", f"must be a mapping, got {_shown(item)}")
     check_message(item.get("request"), "request", {"method": str, "url": str})
+    if "chunks" in item["request"]:
+        raise Problem("request.chunks", "is for answers only: a request's body is one piece")
     check_message(item.get("response"), "response", {"status": int})
     status = item["response"]["status"]
     if not 100 <= status <= 999:

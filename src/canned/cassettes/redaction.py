@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -203,6 +204,39 @@ class Redactor:
         elif "body" in message:
             body = self.form(message["body"]) if is_form else message["body"]
             message["body"] = self.patterns_in(body)
+        elif "chunks" in message:
+            message["chunks"] = self.chunks(message["chunks"])
+
+    def chunks(self, chunks: list[Any]) -> list[Any]:
+        """A chunked answer's chunks, redacted line by line across them (JSON lines, and
+        server-sent events' `data:` lines, by their fields; every line by the user's regexes),
+        or as one JSON document when their text is one. A chunk boundary inside a line that
+        changed moves to the end of that line; a binary chunk (`{base64: ...}`) is kept as it
+        is and only scanned."""
+        kept: list[Any] = []
+        for is_text, run in itertools.groupby(chunks, key=lambda chunk: isinstance(chunk, str)):
+            pieces = list(run)
+            kept.extend(rechunked(pieces, self.text_line) if is_text else pieces)
+        return kept
+
+    def text_line(self, line: str) -> str:
+        """One line of a chunked answer (or its whole text, a JSON document), redacted: JSON
+        (alone, or a server-sent event's `data:` field) rewritten only when a field changed."""
+        text = line.strip()
+        lead = line[: len(line) - len(line.lstrip())]
+        field = "data:" if text.startswith("data:") else ""
+        try:
+            data = json.loads(text[len(field) :])
+        except ValueError:
+            data = None
+        if isinstance(data, (dict, list)):
+            redacted = self.fields(data)
+            if redacted != data:
+                rest = text[len(field) :]
+                gap = rest[: len(rest) - len(rest.lstrip())]
+                trail = line[len(lead) + len(text) :]
+                line = f"{lead}{field}{gap}{json.dumps(redacted)}{trail}"
+        return self.patterns_in(line)
 
     def interaction(self, data: dict[str, Any], *, request_form: bool, response_form: bool) -> Any:
         """One interaction's data (`{"request": ..., "response": ...}`), redacted."""
@@ -213,6 +247,34 @@ class Redactor:
             if changed is not None:
                 data = changed
         return data
+
+
+def rechunked(chunks: list[str], rewrite: Callable[[str], str]) -> list[str]:
+    """Text `chunks` with each line of their joined text (or the whole text, when it is one
+    JSON document) passed through `rewrite`, cut again where they were cut: within a line
+    that changed, at its end. Chunks left empty are dropped."""
+    joined = "".join(chunks)
+    cuts: list[int] = list(itertools.accumulate(len(chunk) for chunk in chunks))[:-1]
+    try:
+        json.loads(joined)
+        lines = [joined]
+    except ValueError:
+        lines = joined.splitlines(keepends=True)
+    written: list[str] = []
+    moved: list[int] = []
+    start = length = 0
+    for line in lines:
+        end = start + len(line)
+        new = rewrite(line)
+        while cuts and cuts[0] < end:
+            at = cuts.pop(0)
+            moved.append(length + (at - start if new == line or at == start else len(new)))
+        written.append(new)
+        start, length = end, length + len(new)
+    text = "".join(written)
+    edges = [0, *moved, len(text)]
+    pieces = (text[left:right] for left, right in zip(edges, edges[1:]))
+    return [piece for piece in pieces if piece]
 
 
 def scalars(value: Any) -> Iterator[str]:
@@ -234,10 +296,10 @@ def _strings(data: Any, where: str) -> Iterator[tuple[str, str]]:
         for key, value in data.items():
             inner = f"{where}.{key}" if where else str(key)
             if key == "body_base64" and isinstance(value, str):
-                try:
-                    yield inner, base64.b64decode(value).decode("latin-1")
-                except (binascii.Error, ValueError):
-                    yield inner, value
+                yield inner, _decoded(value)
+            elif key == "chunks" and isinstance(value, list):
+                yield inner, str(key)
+                yield from _chunk_strings(value, inner)
             else:
                 yield inner, str(key)
                 yield from _strings(value, inner)
@@ -248,14 +310,37 @@ def _strings(data: Any, where: str) -> Iterator[tuple[str, str]]:
         yield where, str(data)
 
 
+def _decoded(value: str) -> str:
+    """A base64 value's bytes as text (Latin-1: any byte reads), or the value itself when it
+    is not base64."""
+    try:
+        return base64.b64decode(value).decode("latin-1")
+    except (binascii.Error, ValueError):
+        return value
+
+
+def _chunk_strings(chunks: list[Any], where: str) -> Iterator[tuple[str, str]]:
+    """Each chunk's text (a binary one's bytes decoded), then all of them joined, where a
+    secret cut in two by a chunk boundary is whole."""
+    texts = []
+    for number, chunk in enumerate(chunks):
+        text = _decoded(str(chunk.get("base64"))) if isinstance(chunk, dict) else str(chunk)
+        texts.append(text)
+        yield f"{where}[{number}]", text
+    if len(texts) > 1:
+        yield where, "".join(texts)
+
+
 def find_secrets(data: Any, secrets: Iterable[str]) -> list[str]:
-    """Where in `data` a secret appears (as sent, or percent-decoded), one place per line."""
+    """Where in `data` a secret appears (as sent, or percent-decoded), one place per line; a
+    secret found in a chunk is not named again for the chunks joined."""
     wanted = sorted({s for s in secrets if len(s) >= SCANNED_LENGTH and s != REDACTED}, key=len)
     if not wanted:
         return []
-    places = []
+    places: list[str] = []
     for where, text in _strings(data, ""):
         readings = {text, unquote(text), unquote_plus(text)}
-        if any(secret in reading for secret in wanted for reading in readings):
+        named = bool(places) and places[-1].startswith(f"{where}[")  # in one of its chunks
+        if not named and any(secret in reading for secret in wanted for reading in readings):
             places.append(where)
     return places

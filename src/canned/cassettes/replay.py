@@ -2,7 +2,8 @@
 
 Owns `add_recorded` (responses' recorder format) and `add_interactions` (a cassette's: one
 route per interaction, matched on the parts a cassette's `match_on` names, each redacted value
-matching anything). Imports no HTTP client and no file-format library.
+matching anything; a chunked answer is answered chunked, in its recorded chunks). Imports no
+HTTP client and no file-format library.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from canned._core.request import NOT_JSON, Request, view_of
 from canned._core.routes import BaseResponse
 from canned.cassettes.formats import (
     body_bytes,
+    chunk_bytes,
     content_type_of,
     header_of,
     header_pairs,
@@ -261,14 +263,19 @@ def replayed(interaction: dict[str, Any], match_on: tuple[str, ...]) -> Response
     for part in match_on:
         if part.startswith(HEADER_PREFIX):
             match.append(header_matcher(part[len(HEADER_PREFIX) :], request))
-    body = body_bytes(response)
     pairs = header_pairs(response.get("headers"))
     content_type = header_of(pairs, "Content-Type")
     method = request["method"].upper()
-    if method != "HEAD" and header_of(pairs, "Content-Length") is not None:
-        # the stored body may have been edited, or re-serialised (JSON): its own length
+    body: bytes | tuple[bytes, ...]
+    if "chunks" in response:  # answered chunked, in these chunks: it has no length
+        body = chunk_bytes(response)
         pairs = [(k, v) for k, v in pairs if k.lower() != "content-length"]
-        pairs.append(("Content-Length", str(len(body))))
+    else:
+        body = body_bytes(response)
+        if method != "HEAD" and header_of(pairs, "Content-Length") is not None:
+            # the stored body may have been edited, or re-serialised (JSON): its own length
+            pairs = [(k, v) for k, v in pairs if k.lower() != "content-length"]
+            pairs.append(("Content-Length", str(len(body))))
     return Response(
         method,
         route_url(url, match_on),
