@@ -23,14 +23,9 @@ from canned._core.registry import FirstMatchRegistry, OrderedRegistry
 from canned._core.reply import Outcome, Reply
 from canned._core.request import Request
 from canned._core.routes import BaseResponse
-from canned.cassettes.formats import (
-    answer_headers,
-    dump_data,
-    whole_body,
-    write_atomically,
-    yaml_dump,
-)
-from canned.cassettes.formats import remove_default_headers as _remove_default_headers
+from canned.cassettes.formats import answer_headers, whole_body, write_atomically
+from canned.cassettes.recorder_format import dump_data, yaml_dump
+from canned.cassettes.recorder_format import remove_default_headers as _remove_default_headers
 
 F = TypeVar("F", bound=Callable[..., Any])
 
