@@ -61,6 +61,7 @@ CHUNKED: dict[str, tuple[list[tuple[str, str]], list[bytes]]] = {
         compressed_pieces(EVENTS),
     ),
     "/empty": ([("Content-Type", "text/plain")], []),
+    "/one-json-chunk": ([("Content-Type", "application/json")], [b'{"id": 1}']),
     "/large-chunk": ([("Content-Type", "text/plain")], [LARGE_CHUNK, b"end"]),
     "/cookie-events": ([("Set-Cookie", "flavour=oat; Path=/")], list(EVENTS)),
 }
@@ -303,13 +304,13 @@ def test_the_yaml_file_shows_each_event_as_a_block_of_text(path: Path) -> None:
     assert '    chunks:\n    - |+\n      data: {"n": 1}\n\n    - |+\n' in path.read_text()
 
 
-def test_a_chunked_answer_with_no_chunks_replays_empty_and_chunked(path: Path) -> None:
+def test_a_chunked_answer_with_no_chunks_is_kept_as_an_empty_body(path: Path) -> None:
     with serving(Handler) as base, canned.cassette(path):
         requests.get(base + "/empty")
-    assert answer_of(path)["chunks"] == []
+    answer = answer_of(path)
+    assert ("chunks" in answer, answer.get("body", "")) == (False, "")
     with canned.cassette(path, mode="none"):
-        answer = requests.get(base + "/empty")
-    assert (answer.content, answer.headers["Transfer-Encoding"]) == (b"", "chunked")
+        assert requests.get(base + "/empty").content == b""
 
 
 def test_a_head_answer_to_a_chunked_resource_has_no_chunks(path: Path) -> None:
@@ -337,13 +338,27 @@ def test_an_answer_not_chunked_is_still_stored_whole(path: Path) -> None:
     assert answer["headers"]["Content-Length"] == "24"
 
 
-def test_urllib3_preloading_a_chunked_answer_records_it_as_one_chunk(path: Path) -> None:
-    """urllib3 has joined the chunks before canned sees a preloaded answer."""
+def test_urllib3_preloading_a_chunked_answer_records_it_as_one_body(path: Path) -> None:
+    """urllib3 has joined the chunks before canned sees a preloaded answer: one chunk is kept
+    as a body is, with its length."""
     with serving(Handler) as base, canned.cassette(path):
         manager = urllib3.PoolManager()
         assert manager.request("GET", base + "/events").data == b"".join(EVENTS)
         manager.clear()
-    assert answer_of(path)["chunks"] == [b"".join(EVENTS).decode()]
+    answer = answer_of(path)
+    assert ("chunks" in answer, answer["body"]) == (False, b"".join(EVENTS).decode())
+    assert answer["headers"]["Content-Length"] == str(len(b"".join(EVENTS)))
+
+
+def test_a_json_answer_sent_in_one_chunk_is_kept_as_data_to_edit(path: Path) -> None:
+    with serving(Handler) as base, canned.cassette(path):
+        manager = urllib3.PoolManager()
+        manager.request("GET", base + "/one-json-chunk", preload_content=False).read()
+        manager.clear()
+    answer = answer_of(path)
+    assert ("chunks" in answer, answer["json"]) == (False, {"id": 1})
+    with canned.cassette(path, mode="none"):
+        assert requests.get(base + "/one-json-chunk").json() == {"id": 1}
 
 
 # -- the file as written by hand, and old files -------------------------------------------------

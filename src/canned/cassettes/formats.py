@@ -183,7 +183,8 @@ def chunk_bytes(message: dict[str, Any]) -> tuple[bytes, ...]:
 
 def interaction_data(request: Request, reply: Reply) -> dict[str, Any]:
     """One real request and its answer as document data (not yet redacted). An answer that
-    came chunked keeps the chunks the client read (`chunks`), decoded, each text or base64."""
+    came in more than one chunk keeps the chunks the client read (`chunks`), decoded, each text
+    or base64."""
     sent = {
         "method": str(request.method),
         "url": str(request.url),
@@ -191,7 +192,11 @@ def interaction_data(request: Request, reply: Reply) -> dict[str, Any]:
         **body_data(request.content, request.headers.get("Content-Type")),
     }
     body = whole_body(reply.body)  # decoded from its Content-Encoding by the adapter
-    chunked = came_chunked(reply.headers, request.method, reply.status)
+    # one chunk is kept as a body is (JSON as data, editable), with its length
+    chunked = (
+        came_chunked(reply.headers, request.method, reply.status)
+        and len(body_chunks(reply.body)) > 1
+    )
     pairs = answer_headers(reply.headers, body, request.method, reply.status, chunked=chunked)
     answered = {"status": reply.status, "headers": headers_data(pairs)}
     if chunked:
