@@ -125,6 +125,7 @@ def test_a_file_body_is_served_with_its_bytes_as_they_are_not_in_chunks(
         pytest.param(
             lambda: {"body": b"x" * 100, "faults": faults.truncated(after=10)}, id="truncated"
         ),
+        pytest.param(lambda: {"body": [b"in ", b"chunks"]}, id="chunks"),
     ],
 )
 def test_reading_no_bytes_gives_no_bytes(
@@ -176,8 +177,10 @@ def test_a_chunked_answer_read_in_pieces_gives_as_many_bytes_as_asked_across_chu
     answer = unread(pool_manager)
     assert answer.read(2) == b"he"
     assert answer.tell() == 2
-    assert answer.read(5) == b"llowo"
-    assert answer.read() == b"rld"
+    assert answer.read(4) == b"llow"  # the rest of one chunk and one byte of the next
+    assert answer.tell() == 6
+    assert answer.read(3) == b"orl"
+    assert answer.read() == b"d"
 
 
 def test_a_file_body_the_headers_say_is_chunked_is_sent_in_chunks_and_read_whole(
@@ -190,6 +193,17 @@ def test_a_file_body_the_headers_say_is_chunked_is_sent_in_chunks_and_read_whole
     answer = unread(pool_manager)
     assert answer.chunked
     assert b"".join(answer.stream(None)) == b"abcdef"
+
+
+def test_a_file_like_body_said_chunked_is_read_by_its_sized_read_in_chunks_of_64_kib(
+    mock: canned.RequestsMock, pool_manager: urllib3.PoolManager
+) -> None:
+    content = b"x" * 65536 + b"0123456789"
+    headers = {"Transfer-Encoding": "chunked"}
+    mock.add(canned.GET, URL, body=SizedReader(content), headers=headers)
+    assert [len(chunk) for chunk in unread(pool_manager).stream(None)] == [65536, 10]
+    mock.replace(canned.GET, URL, body=SizedReader(b"abc"), headers=headers)  # no iteration
+    assert requests.get(URL).content == b"abc"
 
 
 def test_chunks_are_read_whole_by_urlopen_and_by_read(
