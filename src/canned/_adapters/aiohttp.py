@@ -1,17 +1,13 @@
 """The aiohttp adapter: canned is the server at the end of aiohttp's own connection.
 
-Owns: the patches of `aiohttp.BaseConnector.connect` and `aiohttp.ClientRequest.send`, the
-in-memory connection they share (`CannedConnection`: a transport that keeps the bytes aiohttp
-writes, and aiohttp's own `ResponseHandler` as its protocol), `to_request` (the request as
-written -> view) and the conversions the dispatch path uses (a `Reply` -> HTTP/1.1 bytes fed to
-aiohttp's own response parser, a body shorter than its Content-Length ending the connection
-early; the `ClientConnectorError` of a refused connection; each fault as the error aiohttp meets
-for it, a connect fault in `connect` and the others on the connection it reads; the read timeout
-of the session's `ClientTimeout`; the real connection for a passthrough). A recorded passthrough
-(`snapshot_async`) is read whole from the real connection and served again through canned's
-(`aiohttp_recording`). Everything above the connection (cookies, redirects, `base_url`,
-`raise_for_status`, auth, default headers, trace configs, middlewares) stays aiohttp's own code.
-aiohttp is imported only when a mock is first activated, and only if it is installed.
+Owns: the patches of `aiohttp.BaseConnector.connect` and `ClientRequest.send`, the in-memory
+connection they share (`CannedConnection`: a transport keeping what aiohttp writes, aiohttp's own
+`ResponseHandler` as protocol), `to_request`, and the dispatch path's conversions: a `Reply` as
+HTTP/1.1 bytes fed to aiohttp's parser (a body short of its Content-Length ends the connection),
+a refused connection's `ClientConnectorError`, each fault as aiohttp meets it (connect faults in
+`connect`), the `ClientTimeout` read timeout, the real connection for a passthrough, recorded by
+`aiohttp_recording`. All above the connection (cookies, redirects, auth, trace configs,
+middlewares) is aiohttp's own code, imported only when a mock is first activated, if installed.
 """
 
 from __future__ import annotations
@@ -33,11 +29,14 @@ from canned._core.reply import Reply, is_bodiless
 from canned._core.request import Request
 
 if TYPE_CHECKING:
+    from aiohttp.connector import Connection as _Connection
+
     from canned._core.faults import Fault
+else:
+    _Connection = object  # aiohttp is imported only on activation: see `_connection_class`
 
 CHUNK_SIZE: Final = 65_536
-# What the conversions need for one request: the ClientRequest and the in-memory connection it
-# was written to (which keeps the ClientResponse aiohttp's own `send` made for it).
+# What the conversions need for one request: its ClientRequest and the connection it went to.
 Context = tuple[Any, Any]
 
 
@@ -109,8 +108,7 @@ def to_request(request: Any, transport: CannedTransport) -> Request:
 
 def continue_awaited(request: Any) -> Any:
     """The future a `ClientRequest` sent with `Expect: 100-continue` awaits before it writes
-    its body (None for any other request). aiohttp keeps it private (`_continue`): this is the
-    one place canned reads it."""
+    its body (None for other requests). aiohttp keeps it private (`_continue`): read only here."""
     return getattr(request, "_continue", None)
 
 
@@ -136,11 +134,14 @@ async def _chunks(body: Any) -> AsyncIterator[bytes]:
         yield chunk
 
 
-async def feed(protocol: Any, transport: CannedTransport, body: Any, is_chunked: bool) -> None:
+async def feed(
+    protocol: Any, transport: CannedTransport, body: Any, is_chunked: bool, promised: int
+) -> None:
     """Stream `body` into the response parser one chunk at a time, as a socket would: a reader
     waiting for data takes each chunk before the next comes (its wake-up is scheduled first),
     and while aiohttp's buffer is full the body waits. A body that fails midway is a connection
-    lost mid-body; a response closed before the end stops it."""
+    lost mid-body, one short of its `promised` length ends early; a closed response stops it."""
+    sent = 0
     try:
         async for chunk in _chunks(body):
             await transport.readable.wait()
@@ -148,18 +149,20 @@ async def feed(protocol: Any, transport: CannedTransport, body: Any, is_chunked:
                 return
             if chunk:
                 protocol.data_received(chunked(chunk) if is_chunked else chunk)
+                sent += len(chunk)
             await asyncio.sleep(0)  # one turn of the loop: the waiting reader takes this chunk
     except Exception as error:
         protocol.connection_lost(error)
         return
     if is_chunked and not transport.is_closing():
         protocol.data_received(chunked(b""))  # the last chunk
+    elif sent < promised:
+        await end_early(protocol, transport)
 
 
 async def end_early(protocol: Any, transport: CannedTransport) -> None:
-    """The server closes the connection before the body's Content-Length is reached: once the
-    reader has taken the bytes that came (aiohttp resumes reading then), the connection ends,
-    and aiohttp's parser fails the body with its own `ClientPayloadError`."""
+    """The server hangs up short of the Content-Length: once the reader took the bytes that came,
+    the connection ends, and aiohttp's parser fails the body (its `ClientPayloadError`)."""
     await transport.readable.wait()
     if not transport.is_closing():  # not closed by the reader meanwhile
         protocol.connection_lost(None)
@@ -187,7 +190,8 @@ def serve(reply: Reply, method: str, conn: Any) -> Any:
     one by one as given); the ClientResponse that will read it."""
     headers = list(reply.headers)
     body = reply.body
-    has_length = reply.header("Content-Length") is not None
+    length = reply.header("Content-Length")
+    has_length, promised = length is not None, int(length) if length and length.isdigit() else 0
     is_chunked = "chunked" in (reply.header("Transfer-Encoding") or "").lower()
     if is_bodiless(reply.status):
         body = b""  # no body, and no length: a server sends neither
@@ -206,7 +210,7 @@ def serve(reply: Reply, method: str, conn: Any) -> Any:
             protocol.data_received(chunked(body) if is_chunked else body)
         if is_chunked:
             protocol.data_received(chunked(b""))
-        elif has_length and len(body) < int(reply.header("Content-Length") or 0):
+        elif len(body) < promised:
             if body:
                 protocol.pause_reading()  # resumed once the reader has taken these bytes
             conn.feeding = asyncio.get_running_loop().create_task(
@@ -214,7 +218,7 @@ def serve(reply: Reply, method: str, conn: Any) -> Any:
             )
     else:
         conn.feeding = asyncio.get_running_loop().create_task(
-            feed(protocol, conn.canned_transport, body, is_chunked)
+            feed(protocol, conn.canned_transport, body, is_chunked, promised)
         )
     return conn.response
 
@@ -263,45 +267,48 @@ class AiohttpAdapter:
         self.is_installed = False
 
     def _patches(self) -> tuple[Any, Any]:
-        """The intercepting `BaseConnector.connect` and `ClientRequest.send`."""
-        adapter = self
+        """The intercepting `BaseConnector.connect` and `ClientRequest.send` (`*_intercepted`)."""
 
         async def connect(connector: Any, req: Any, traces: Any, timeout: Any) -> Any:
-            """While a mock is active, no socket: aiohttp writes the request to an in-memory
-            connection, and the mock answers it there (an unmatched request is refused here,
-            where aiohttp refuses one, so the session never retries it)."""
-            mock = activation.current()
-            if mock is None:  # the last mock left while this call was on its way
-                return await adapter.connect_original(connector, req, traces, timeout)
-            conn = adapter.connection_class(connector, req, traces, timeout)
-            waiting = continue_awaited(req)
-            if waiting is not None and not waiting.done():
-                waiting.set_result(True)  # canned, the server, says "100 Continue" at once
-            try:
-                conn.response = await adapter.send_original(req, conn)
-                await req.close()  # the body is written in a task of its own: wait for all of it
-                view = to_request(req, conn.canned_transport)
-                await dispatch_async(mock, view, adapter, (req, conn))
-            except BaseException as error:
-                if error is conn.connection_error:
-                    conn.close()
-                    raise
-                if error is not conn.read_error:
-                    # the answer is an error (a body or a callback's): raised by `send`, as a
-                    # server's failure is, and so by the session as it raises one
-                    conn.deliver = functools.partial(raise_error, error)
-                # else the connection holds the error: the session meets it reading the answer
-                return conn
-            return conn
+            return await self.connect_intercepted(connector, req, traces, timeout)
 
         async def send(req: Any, conn: Any) -> Any:
-            """On canned's connection the request is written already: the answer is delivered
-            now that the session has set up its parser."""
-            if isinstance(conn, adapter.connection_class):
-                return conn.deliver()
-            return await adapter.send_original(req, conn)  # a real connection
+            return await self.send_intercepted(req, conn)
 
         return connect, send
+
+    async def connect_intercepted(self, connector: Any, req: Any, traces: Any, timeout: Any) -> Any:
+        """While a mock is active, no socket: aiohttp writes the request to an in-memory
+        connection, and the mock answers it there (an unmatched request is refused here,
+        where aiohttp refuses one, so the session never retries it)."""
+        mock = activation.current()
+        if mock is None:  # the last mock left while this call was on its way
+            return await self.connect_original(connector, req, traces, timeout)
+        conn = self.connection_class(connector, req, traces, timeout)
+        waiting = continue_awaited(req)
+        if waiting is not None and not waiting.done():
+            waiting.set_result(True)  # canned, the server, says "100 Continue" at once
+        try:
+            conn.response = await self.send_original(req, conn)
+            await req.close()  # the body is written in a task of its own: wait for all of it
+            view = to_request(req, conn.canned_transport)
+            await dispatch_async(mock, view, self, (req, conn))
+        except BaseException as error:
+            if error is conn.connection_error:
+                conn.close()
+                raise
+            if error is not conn.read_error:
+                # the answer is an error (a body or a callback's): raised by `send`, as a
+                # server's failure is, and so by the session as it raises one
+                conn.deliver = functools.partial(raise_error, error)
+            # else the connection holds the error: the session meets it reading the answer
+        return conn
+
+    async def send_intercepted(self, req: Any, conn: Any) -> Any:
+        """On canned's connection the answer is delivered now the session has set up its parser."""
+        if isinstance(conn, self.connection_class):
+            return conn.deliver()
+        return await self.send_original(req, conn)  # a real connection
 
     # -- conversions (the dispatch path's `AsyncClient`) -------------------------------------
 
@@ -377,9 +384,8 @@ class AiohttpAdapter:
         raise NotImplementedError("aiohttp sends only from a coroutine: see send_async")
 
     async def send_async(self, context: Context) -> Any:
-        """Send for real: a real connection from the connector (its TLS, proxy, resolver and
-        pool) takes the request bytes aiohttp wrote, and the session reads the answer from it.
-        Failing to connect fails where aiohttp fails it, in `connect`."""
+        """Send for real: a real connection from the connector (TLS, proxy, resolver, pool) takes
+        the bytes aiohttp wrote, and the session reads from it; failing to connect fails there."""
         req, conn = context
         try:
             real = await self.connect_original(conn.connector, req, conn.traces, conn.timeout)
@@ -393,9 +399,8 @@ class AiohttpAdapter:
         raise NotImplementedError("aiohttp reads only from a coroutine: see snapshot_async")
 
     async def snapshot_async(self, response: Any, context: Context) -> tuple[Reply, Any]:
-        """Send for real now and read the whole answer, undecoded; the real connection goes
-        back to the pool, and the session's parser reads the server's bytes from canned's
-        (decompression, chunks, cookies, redirects all its own): `response` reads as it would."""
+        """Send for real now and read the whole answer, undecoded; the real connection goes back
+        to the pool, and the session's parser reads the server's bytes again from canned's."""
         req, conn = context
         conn.send_to_real()
         timeout = conn.timeout.sock_read or None
@@ -404,6 +409,74 @@ class AiohttpAdapter:
         conn.real = None  # the answer comes from canned's connection from now on
         conn.deliver = functools.partial(real.serve, conn)
         return real.reply(), response
+
+
+class ConnectionToCanned(_Connection):
+    """A connection to canned, or, once `use` is called, to the real server: the methods of
+    `CannedConnection` (see `_connection_class`), put before aiohttp's own `Connection`."""
+
+    protocol_class: Any = None  # `CannedProtocol`, aiohttp's reader never pooled
+
+    def __init__(self, connector: Any, req: Any, traces: Any, timeout: Any) -> None:
+        loop = asyncio.get_running_loop()
+        self.canned_transport = CannedTransport(loop)
+        self.canned_protocol = self.protocol_class(loop)
+        self.canned_transport.protocol = self.canned_protocol
+        self.canned_protocol.connection_made(self.canned_transport)
+        super().__init__(connector, req.connection_key, self.canned_protocol, loop)
+        self.connector, self.traces, self.timeout = connector, traces, timeout
+        self.real: Any = None
+        self.response: Any = None  # the ClientResponse aiohttp's `send` made
+        self.deliver: Callable[[], Any] | None = None  # set by the conversions
+        # refused, or a passthrough's failed connect: raised from `connect`, where aiohttp does
+        self.connection_error: BaseException | None = None
+        self.read_error: BaseException | None = None  # a fault aiohttp meets reading
+        self.feeding: Any = None  # the task streaming a body given as chunks
+
+    def use(self, real: Any) -> None:
+        """Pass through: from now on this is `real`, the session's settings included, and the
+        request goes there when aiohttp sends it."""
+        self.real = real
+        self.deliver = self.send_to_real
+
+    def send_to_real(self) -> Any:
+        """The request, as aiohttp wrote it, to the real server; the response that reads
+        the real answer."""
+        head, body = self.canned_transport.request_bytes()
+        self.real.transport.write(head + b"\r\n\r\n" + body)
+        self.real.protocol.start_timeout()  # the session's sock_read, as after a send
+        return self.response
+
+    @property
+    def protocol(self) -> Any:
+        return self.real.protocol if self.real is not None else super().protocol
+
+    @property
+    def transport(self) -> Any:
+        return self.real.transport if self.real is not None else super().transport
+
+    @property
+    def closed(self) -> bool:
+        return self.real.closed if self.real is not None else super().closed
+
+    def release(self) -> None:
+        self.stop_feeding()
+        if self.real is not None:
+            self.real.release()
+        super().release()
+
+    def close(self) -> None:
+        self.stop_feeding()
+        if self.real is not None:
+            self.real.close()
+        super().close()
+
+    def stop_feeding(self) -> None:
+        """The response is done with: a body still being streamed stops (its task is
+        cancelled, so a generator body is closed), as a closed socket stops a server."""
+        feeding = self.feeding
+        if feeding is not None and not feeding.done():
+            feeding.cancel()
 
 
 def _connection_class() -> type:
@@ -418,70 +491,8 @@ def _connection_class() -> type:
         def should_close(self) -> bool:
             return True
 
-    class CannedConnection(Connection):
-        """A connection to canned, or, once `use` is called, to the real server."""
-
-        def __init__(self, connector: Any, req: Any, traces: Any, timeout: Any) -> None:
-            loop = asyncio.get_running_loop()
-            self.canned_transport = CannedTransport(loop)
-            self.canned_protocol = CannedProtocol(loop)
-            self.canned_transport.protocol = self.canned_protocol
-            self.canned_protocol.connection_made(self.canned_transport)
-            super().__init__(connector, req.connection_key, self.canned_protocol, loop)
-            self.connector, self.traces, self.timeout = connector, traces, timeout
-            self.real: Any = None
-            self.response: Any = None  # the ClientResponse aiohttp's `send` made
-            self.deliver: Callable[[], Any] | None = None  # set by the conversions
-            # an error of the connection itself (refused; a passthrough's failed connect),
-            # raised from `connect`, where aiohttp raises one
-            self.connection_error: BaseException | None = None
-            self.read_error: BaseException | None = None  # a fault aiohttp meets reading
-            self.feeding: Any = None  # the task streaming a body given as chunks
-
-        def use(self, real: Any) -> None:
-            """Pass through: from now on this is `real`, the session's settings included, and the
-            request goes there when aiohttp sends it."""
-            self.real = real
-            self.deliver = self.send_to_real
-
-        def send_to_real(self) -> Any:
-            """The request, as aiohttp wrote it, to the real server; the response that reads
-            the real answer."""
-            head, body = self.canned_transport.request_bytes()
-            self.real.transport.write(head + b"\r\n\r\n" + body)
-            self.real.protocol.start_timeout()  # the session's sock_read, as after a send
-            return self.response
-
-        @property
-        def protocol(self) -> Any:
-            return self.real.protocol if self.real is not None else super().protocol
-
-        @property
-        def transport(self) -> Any:
-            return self.real.transport if self.real is not None else super().transport
-
-        @property
-        def closed(self) -> bool:
-            return self.real.closed if self.real is not None else super().closed
-
-        def release(self) -> None:
-            self.stop_feeding()
-            if self.real is not None:
-                self.real.release()
-            super().release()
-
-        def close(self) -> None:
-            self.stop_feeding()
-            if self.real is not None:
-                self.real.close()
-            super().close()
-
-        def stop_feeding(self) -> None:
-            """The response is done with: a body still being streamed stops (its task is
-            cancelled, so a generator body is closed), as a closed socket stops a server."""
-            feeding = self.feeding
-            if feeding is not None and not feeding.done():
-                feeding.cancel()
+    class CannedConnection(ConnectionToCanned, Connection):
+        protocol_class = CannedProtocol
 
     return CannedConnection
 
