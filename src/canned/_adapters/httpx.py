@@ -116,7 +116,8 @@ def promised_length(reply: Reply, method: str) -> int | None:
     if reply.header("Transfer-Encoding") is not None:  # chunked wins over a length
         return None
     length = reply.header("Content-Length")
-    return int(length) if length is not None and length.strip().isdigit() else None
+    digits = None if length is None else length.strip()
+    return int(digits) if digits and digits.isascii() and digits.isdigit() else None
 
 
 def add_latency(response: Any, latency: float) -> None:
@@ -170,9 +171,32 @@ class Delivery:
         if self.promised is not None and received < self.promised:
             raise short_body_error(self.module, self.response.request, received, self.promised)
 
+    def chunks(self, body: Any) -> Iterator[bytes]:
+        """The body's pieces for a sync stream, checked against the promise at its end."""
+        received = 0
+        for chunk in _sync_chunks(body):
+            received += len(chunk)
+            yield chunk
+        self.check_end(received)
+
+    async def chunks_async(self, body: Any) -> AsyncIterator[bytes]:
+        """The body's pieces for an async stream, checked against the promise at its end."""
+        received = 0
+        async for chunk in _async_chunks(body):
+            received += len(chunk)
+            yield chunk
+        self.check_end(received)
+
+    def close(self) -> None:
+        """As the stream closes: the latency added to the response's `elapsed`."""
+        add_latency(self.response, self.latency)
+
 
 def _stream_classes(module: ModuleType) -> tuple[type, type]:
-    """The package's sync and async byte streams over a body given as bytes, chunks or a file."""
+    """The package's sync and async byte streams over a body given as bytes, chunks or a file.
+
+    Made once per package (their bases are its own); what they do is `Delivery`'s, looked up
+    as each stream is read and closed."""
 
     class SyncStream(module.SyncByteStream):  # type: ignore[name-defined,misc]  # runtime base
         def __init__(self, body: Any, delivery: Delivery) -> None:
@@ -180,29 +204,21 @@ def _stream_classes(module: ModuleType) -> tuple[type, type]:
             self.delivery = delivery
 
         def __iter__(self) -> Iterator[bytes]:
-            received = 0
-            for chunk in _sync_chunks(self.body):
-                received += len(chunk)
-                yield chunk
-            self.delivery.check_end(received)
+            return self.delivery.chunks(self.body)
 
         def close(self) -> None:
-            add_latency(self.delivery.response, self.delivery.latency)
+            self.delivery.close()
 
     class AsyncStream(module.AsyncByteStream):  # type: ignore[name-defined,misc]  # runtime base
         def __init__(self, body: Any, delivery: Delivery) -> None:
             self.body = body
             self.delivery = delivery
 
-        async def __aiter__(self) -> AsyncIterator[bytes]:
-            received = 0
-            async for chunk in _async_chunks(self.body):
-                received += len(chunk)
-                yield chunk
-            self.delivery.check_end(received)
+        def __aiter__(self) -> AsyncIterator[bytes]:
+            return self.delivery.chunks_async(self.body)
 
         async def aclose(self) -> None:
-            add_latency(self.delivery.response, self.delivery.latency)
+            self.delivery.close()
 
     return SyncStream, AsyncStream
 
@@ -256,40 +272,51 @@ class HttpxAdapter:
         module.AsyncHTTPTransport.handle_async_request = self.async_send
 
     def _sends(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
-        """The transports' intercepting `handle_request` and `handle_async_request`; a
-        transport made with `retries=` sends again after a connect fault, as its pool would."""
+        """The transports' intercepting `handle_request` and `handle_async_request`: made once
+        per package, each hands its call to this adapter's method of the same name."""
         adapter = self
-        module = self.module
-        assert module is not None  # made on the first install
 
         def handle_request(transport: Any, request: Any) -> Any:
-            mock = activation.current()
-            if mock is None:  # the last mock left while this call was on its way
-                return adapter.sync_original(transport, request)
-            context = (transport, request, False)
-            for _ in range(connect_retries(transport)):  # httpcore's, unslept
-                try:
-                    return dispatch(mock, to_request(request), adapter, context)
-                except (module.ConnectError, module.ConnectTimeout) as error:
-                    if not is_from_the_pool(module, error):
-                        raise
-            return dispatch(mock, to_request(request), adapter, context)
+            return adapter.handle_request(transport, request)
 
         async def handle_async_request(transport: Any, request: Any) -> Any:
-            mock = activation.current()
-            if mock is None:
-                return await adapter.async_original(transport, request)
-            await request.aread()
-            context = (transport, request, True)
-            for _ in range(connect_retries(transport)):
-                try:
-                    return await dispatch_async(mock, to_request(request), adapter, context)
-                except (module.ConnectError, module.ConnectTimeout) as error:
-                    if not is_from_the_pool(module, error):
-                        raise
-            return await dispatch_async(mock, to_request(request), adapter, context)
+            return await adapter.handle_async_request(transport, request)
 
         return handle_request, handle_async_request
+
+    def handle_request(self, transport: Any, request: Any) -> Any:
+        """A sync transport's call: dispatched while a mock is active; a transport made with
+        `retries=` sends again after a connect fault, as its pool would."""
+        module = self.module
+        assert module is not None  # installed before any request reaches here
+        mock = activation.current()
+        if mock is None:  # the last mock left while this call was on its way
+            return self.sync_original(transport, request)
+        context = (transport, request, False)
+        for _ in range(connect_retries(transport)):  # httpcore's, unslept
+            try:
+                return dispatch(mock, to_request(request), self, context)
+            except (module.ConnectError, module.ConnectTimeout) as error:
+                if not is_from_the_pool(module, error):
+                    raise
+        return dispatch(mock, to_request(request), self, context)
+
+    async def handle_async_request(self, transport: Any, request: Any) -> Any:
+        """`handle_request` for an async transport: the request's body is read by awaiting it."""
+        module = self.module
+        assert module is not None  # installed before any request reaches here
+        mock = activation.current()
+        if mock is None:
+            return await self.async_original(transport, request)
+        await request.aread()
+        context = (transport, request, True)
+        for _ in range(connect_retries(transport)):
+            try:
+                return await dispatch_async(mock, to_request(request), self, context)
+            except (module.ConnectError, module.ConnectTimeout) as error:
+                if not is_from_the_pool(module, error):
+                    raise
+        return await dispatch_async(mock, to_request(request), self, context)
 
     def uninstall(self) -> None:
         module = self.module
@@ -297,7 +324,8 @@ class HttpxAdapter:
             return
         module.HTTPTransport.handle_request = self.sync_original
         module.AsyncHTTPTransport.handle_async_request = self.async_original
-        self.sync_original = self.async_original = None
+        # the originals are kept: a call already on its way when the last mock left goes on
+        # to them (see handle_request)
 
     # -- conversions (the dispatch path's `Client`) ------------------------------------------
 
@@ -395,8 +423,8 @@ class HttpxAdapter:
             raise TypeError(
                 "a sync httpx client cannot read an async iterator body; give an iterator"
             )
-        if delivery is None:
-            delivery = Delivery(module, reply.elapsed, None)
+        if delivery is None:  # streamed: short of a Content-Length given, it fails at the end
+            delivery = Delivery(module, reply.elapsed, promised_length(reply, request.method))
         stream = (self.async_stream if is_async else self.sync_stream)(body, delivery)
         delivery.response = module.Response(stream=stream, **common)
         return delivery.response
