@@ -181,6 +181,12 @@ def test_a_body_under_two_content_encodings_is_recorded_decoded_from_both(base: 
     assert mock.kept[0][1].body == PLAIN
 
 
+@pytest.mark.xfail(
+    tuple(int(part) for part in aiohttp.__version__.split(".")[:2]) < (3, 14),
+    reason="known difference before aiohttp 3.14: a recorded answer is fed to the session at "
+    "once, which reads it to its end and hands the connection back before the caller reads",
+    strict=True,
+)
 @pytest.mark.parametrize("path", ["/large", "/large-chunks"])
 def test_a_large_recorded_answer_keeps_its_connection_open_until_it_is_read(
     base: str, path: str
