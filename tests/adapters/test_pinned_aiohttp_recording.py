@@ -19,11 +19,8 @@ from typing import Any, Callable, ClassVar, TypeVar
 
 import aiohttp
 import pytest
+from tests.adapters.test_snapshots import Recording, without_canned_and_recorded
 from tests.servers import QuietHandler, serving
-
-import canned
-from canned._core.reply import Reply
-from canned._core.request import Request
 
 T = TypeVar("T")
 
@@ -79,19 +76,6 @@ class RawAnswers(QuietHandler):
         self.wfile.flush()
 
 
-class Recording(canned.RequestsMock):
-    """A mock that records: what a cassette is to the dispatch path."""
-
-    is_recording = True
-
-    def __init__(self) -> None:
-        super().__init__(assert_all_requests_are_fired=False)
-        self.kept: list[tuple[Request, Reply]] = []
-
-    def keep(self, request: Request, recorded: Reply) -> None:
-        self.kept.append((request, recorded))
-
-
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
     with serving(RawAnswers) as url:
@@ -104,15 +88,6 @@ def in_session(use: Callable[[aiohttp.ClientSession], Awaitable[T]], **options: 
             return await use(session)
 
     return asyncio.run(main())
-
-
-def without_canned_and_recorded(base: str, use: Callable[[], T]) -> tuple[T, T, Recording]:
-    """What `use` returns with no mock, then with a recording mock; the recording mock."""
-    plain = use()
-    with Recording() as mock:
-        mock.add_passthru(base)
-        seen = use()
-    return plain, seen, mock
 
 
 def test_a_recorded_head_answer_leaves_the_connection_ready_for_the_next_answer(

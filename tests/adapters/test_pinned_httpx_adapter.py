@@ -11,17 +11,16 @@ line of its own."""
 from __future__ import annotations
 
 import asyncio
-import importlib
 import sys
 from collections.abc import AsyncIterator
 from types import ModuleType
 from typing import Any
 
 import pytest
+from tests.adapters import test_httpx_adapter
 from tests.adapters.test_httpx_adapter import FAULTS, URL, get, stream_raw, transport
 from tests.adapters.test_pinned_requests_adapter import ReadOnly
 from tests.adapters.test_snapshots import without_canned_and_recorded
-from tests.behaviour.conftest import client_modules
 from tests.servers import EchoHandler, QuietHandler, serving
 
 import canned
@@ -29,16 +28,8 @@ from canned import faults
 from canned._adapters.httpx import HttpxAdapter
 from canned._core import activation
 
-
-@pytest.fixture(params=client_modules())
-def module(request: pytest.FixtureRequest) -> ModuleType:
-    """`httpx`, then `httpx2` where it is installed."""
-    return importlib.import_module(request.param)
-
-
-@pytest.fixture(params=[False, True], ids=["sync", "async"])
-def is_async(request: pytest.FixtureRequest) -> bool:
-    return request.param  # type: ignore[no-any-return]  # the params above are bools
+module = test_httpx_adapter.module  # its fixtures, shared
+is_async = test_httpx_adapter.is_async
 
 
 @pytest.fixture
