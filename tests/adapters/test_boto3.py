@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.adapters.conftest import fake_aws_environment
 
 import canned
 from canned import faults
@@ -33,17 +34,7 @@ BUCKETS = b"""<?xml version="1.0" encoding="UTF-8"?>
 def s3(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
     """An S3 client with fake credentials and region, no config files, no instance metadata,
     and one attempt per call; canned answers everything it sends."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp_path / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_MAX_ATTEMPTS": "1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    fake_aws_environment(monkeypatch, tmp_path, attempts=1)
     client = boto3.session.Session().client("s3")
     yield client
     client.close()

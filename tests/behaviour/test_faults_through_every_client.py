@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import httpx
 import pytest
 import requests
+from tests.adapters.conftest import fake_aws_environment
 from tests.behaviour.test_faults import FAULTS, caught, readme_table
 from tests.urllib3_versions import URLLIB3_2
 
@@ -247,17 +248,7 @@ def test_botocores_own_retries_meet_a_flaky_routes_resets_then_its_answer(
     mock: canned.RequestsMock, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     boto3 = pytest.importorskip("boto3")  # installed from Python 3.10 on (see test_boto3.py)
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp_path / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_MAX_ATTEMPTS": "3",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    fake_aws_environment(monkeypatch, tmp_path, attempts=3)
     backoffs: list[float] = []
     monkeypatch.setattr(time, "sleep", backoffs.append)  # botocore's backoff, not slept
     buckets = (
