@@ -488,13 +488,15 @@ def test_latency_over_a_total_under_one_second_is_a_timeout_error(
         run(read_all, timeout=aiohttp.ClientTimeout(total=0.5))
 
 
-@pytest.mark.parametrize("body", [[b"12", b"345"], io.BytesIO(b"12345")], ids=["chunks", "file"])
+@pytest.mark.parametrize(
+    "make", [lambda: [b"12", b"345"], lambda: io.BytesIO(b"12345")], ids=["chunks", "file"]
+)
 def test_a_streamed_body_short_of_its_content_length_fails_as_a_server_hanging_up_does(
-    mock: canned.RequestsMock, body: Any
+    mock: canned.RequestsMock, make: Callable[[], Any]
 ) -> None:
     """As with bytes: the connection ends after the body, and aiohttp's parser says so at once
     (it waited for the missing bytes until the session's timeout)."""
-    mock.add(canned.GET, URL, body=body, headers={"Content-Length": "10"})
+    mock.add(canned.GET, URL, body=make(), headers={"Content-Length": "10"})
 
     async def read(session: aiohttp.ClientSession) -> bytes:
         async with session.get(URL) as answer:
@@ -502,3 +504,29 @@ def test_a_streamed_body_short_of_its_content_length_fails_as_a_server_hanging_u
 
     with pytest.raises(aiohttp.ClientPayloadError, match=r"not completed|received 5 of 10"):
         run(read, timeout=aiohttp.ClientTimeout(total=30))
+
+
+@pytest.mark.parametrize(
+    ("make", "length"),
+    [
+        (lambda: [b"12", b"345"], "5"),
+        (lambda: io.BytesIO(b"12345"), "5"),
+        (lambda: [b"12", b"34"], "5"),
+    ],
+    ids=["chunks, whole", "file, whole", "chunks, one byte short"],
+)
+def test_a_streamed_body_is_read_whole_at_its_content_length_and_fails_one_byte_short(
+    mock: canned.RequestsMock, make: Callable[[], Any], length: str
+) -> None:
+    body = make()  # made afresh for each run: a file is read once
+    mock.add(canned.GET, URL, body=body, headers={"Content-Length": length})
+
+    async def read(session: aiohttp.ClientSession) -> bytes:
+        async with session.get(URL) as answer:
+            return await answer.read()
+
+    if isinstance(body, list) and len(b"".join(body)) < int(length):
+        with pytest.raises(aiohttp.ClientPayloadError):
+            run(read, timeout=aiohttp.ClientTimeout(total=5))
+    else:
+        assert run(read, timeout=aiohttp.ClientTimeout(total=5)) == b"12345"

@@ -188,3 +188,13 @@ def test_recording_keeps_the_sessions_read_timeout(base: str) -> None:
 
         with pytest.raises(aiohttp.ServerTimeoutError):
             in_session(slow, timeout=aiohttp.ClientTimeout(sock_read=0.05))
+
+
+def test_a_large_answer_that_comes_in_many_reads_is_recorded_whole(base: str) -> None:
+    async def get(session: aiohttp.ClientSession) -> Any:
+        async with session.get(base + "/large") as answer:
+            return await answer.read()
+
+    plain, seen, mock = without_canned_and_recorded(base, lambda: in_session(get))
+    assert seen == plain == LARGE
+    assert mock.kept[0][1].body == LARGE  # its pieces joined as they came

@@ -203,6 +203,16 @@ def test_with_real_time_a_client_waits_its_timeout_before_a_latency_longer_than_
     assert sleeps == [("time.sleep", LATENCY)]  # its own timeout, not the minute
 
 
+def test_with_real_time_a_connect_fault_sleeps_not_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(time, "sleep", slept.append)  # every sleep, whatever its length
+    with canned.RequestsMock(real_time=True) as timed:
+        timed.add(canned.GET, URL, body=faults.connection_refused(), latency=2.0)
+        with pytest.raises(requests.ConnectionError):
+            requests.get(URL, timeout=5)
+    assert slept == []
+
+
 @pytest.mark.parametrize(
     ("fault", "slept"),
     [(faults.connection_reset(), [("time.sleep", LATENCY)]), (faults.connection_refused(), [])],
