@@ -353,9 +353,11 @@ class HttpxAdapter:
         pairs = tuple(response.headers.multi_items())
         raw = b"".join(pieces)
         encoding = response.headers.get("Content-Encoding")
-        body: bytes | tuple[bytes, ...] = decoded(raw, encoding)
+        body: bytes | tuple[bytes, ...]
         if "chunked" in response.headers.get("Transfer-Encoding", "").lower():
-            body = decoded_chunks(pieces, encoding)
+            body = decoded_chunks(pieces, encoding)  # decoded once, piece by piece
+        else:
+            body = decoded(raw, encoding)
         fresh = self.module.Response(
             status_code=response.status_code,
             headers=response.headers.raw,

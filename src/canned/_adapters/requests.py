@@ -30,7 +30,7 @@ from urllib3.util import Timeout
 from urllib3.util.retry import Retry
 
 from canned._adapters.chunks import decoded_chunks
-from canned._adapters.urllib3_responses import raw_response
+from canned._adapters.urllib3_responses import raw_response, read_again
 from canned._core import activation
 from canned._core.dispatch import carry_out
 from canned._core.reply import Reply
@@ -191,11 +191,7 @@ class RequestsClient:
         pairs = tuple((headers if hasattr(headers, "items") else response.headers).items())
         if isinstance(raw, HTTPResponse) and raw.chunked and raw.supports_chunked_reads():
             sent = tuple(raw.read_chunked(decode_content=False))
-            raw.release_conn()
-            method = context[1].method or "GET"
-            response.raw = raw_response(Reply(response.status_code, pairs, sent), method)
-            for name in ("reason", "version", "version_string"):  # as it came
-                setattr(response.raw, name, getattr(raw, name, None))
+            response.raw = read_again(raw, sent, context[1].method or "GET")
             body = decoded_chunks(sent, raw.headers.get("Content-Encoding"))
             return Reply(response.status_code, pairs, body), response
         return Reply(response.status_code, pairs, response.content or b""), response

@@ -40,7 +40,7 @@ from urllib3.util import Timeout, parse_url
 from urllib3.util.retry import Retry
 
 from canned._adapters.chunks import decoded_chunks
-from canned._adapters.urllib3_responses import raw_response
+from canned._adapters.urllib3_responses import raw_response, read_again
 from canned._core import activation
 from canned._core.dispatch import carry_out, passing_through
 from canned._core.headers import decoded
@@ -59,7 +59,6 @@ real_urlopen: Final[Urlopen] = HTTPConnectionPool.urlopen
 DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 URLLIB3_1: Final = __version__.startswith("1.")
 # What a response keeps of its status line.
-STATUS_LINE: Final = ("reason", "version", "version_string")
 # What urllib3 2 drops from the headers when a 303 turns a request into a GET without its body
 # (RFC 9110, 15.4.4): the fields that described that body.
 BODY_HEADERS: Final = (
@@ -325,11 +324,10 @@ class Urllib3Client:
         else:
             sent = response.read(decode_content=False)
             body = decoded(sent, encoding)
-        response.release_conn()
-        fresh = raw_response(Reply(response.status, headers, sent), attempt.method)
-        for name in STATUS_LINE:  # as it came (urllib3 1 has no `version_string`)
-            setattr(fresh, name, getattr(response, name, None))
-        fresh = as_pool_answer(fresh, attempt._replace(retries=response.retries or attempt.retries))
+        fresh = as_pool_answer(
+            read_again(response, sent, attempt.method),
+            attempt._replace(retries=response.retries or attempt.retries),
+        )
         return Reply(response.status, headers, body), fresh
 
 

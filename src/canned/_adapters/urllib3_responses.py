@@ -1,11 +1,11 @@
 """An answer as urllib3 gives one from a server: an unread `urllib3.HTTPResponse` over a body
 source that behaves as `http.client.HTTPResponse` does.
 
-Owns: `raw_response(reply, method)` and the body sources behind it (whole bytes, HTTP/1.1 chunks,
-a HEAD answer's empty body) and the stand-in for http.client's response that urllib3 and
-requests' cookie extraction read. Clients built on urllib3 (requests, and urllib3 used directly)
-read these as they read a connection, so anything that wraps or reads `raw` sees a server's
-answer. Imports urllib3 only.
+Owns: `raw_response(reply, method)`, `read_again` (a recorded answer served again), the body
+sources behind them (whole bytes, HTTP/1.1 chunks, a HEAD answer's empty body) and the
+stand-in for http.client's response that urllib3 and requests' cookie extraction read.
+Clients built on urllib3 (requests, and urllib3 used directly) read these as they read a
+connection, so anything that wraps or reads `raw` sees a server's answer. Imports urllib3 only.
 """
 
 from __future__ import annotations
@@ -114,6 +114,8 @@ class _Empty:
 
 
 _EMPTY: Final = _Empty()
+# What a server's status line sets on urllib3's response, kept when a recorded one is read again
+STATUS_LINE: Final = ("reason", "version", "version_string")
 
 
 class _NoBuffer:
@@ -313,6 +315,17 @@ def raw_response(reply: Reply, method: str) -> HTTPResponse:
     if fp is _EMPTY:
         _share_empty_buffer(raw)
     return raw
+
+
+def read_again(response: HTTPResponse, sent: Any, method: str) -> HTTPResponse:
+    """A new unread answer over `sent`, the bytes `response` came with (a chunked one's
+    chunks), its status line as it came; `response`'s connection goes back to its pool. What a
+    recorded answer's caller reads in place of the one canned read."""
+    response.release_conn()
+    fresh = raw_response(Reply(response.status, tuple(response.headers.items()), sent), method)
+    for name in STATUS_LINE:  # urllib3 1 has no `version_string`
+        setattr(fresh, name, getattr(response, name, None))
+    return fresh
 
 
 def _share_empty_buffer(raw: HTTPResponse) -> None:
