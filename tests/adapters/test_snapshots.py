@@ -19,6 +19,7 @@ from typing import Any, Callable, ClassVar, TypeVar
 
 import aiohttp
 import pytest
+import requests
 import urllib3
 from tests.servers import QuietHandler, serving
 
@@ -71,6 +72,7 @@ ROUTES: dict[str, tuple[int, list[tuple[str, str]], Any]] = {
         b"ok",
     ),
     "/redirect": (302, [("Location", "/json"), ("Content-Length", "0")], b""),
+    "/empty": (200, [("Content-Type", "text/plain"), ("Content-Length", "0")], b""),
     "/close": (200, [("Content-Type", "text/plain"), ("Connection", "close")], CLOSING),
     "/large": (
         200,
@@ -89,7 +91,17 @@ ROUTES: dict[str, tuple[int, list[tuple[str, str]], Any]] = {
 }
 # What each path's body reads as, decoded.
 BODIES = {"/gzip": PLAIN, "/chunked": b"".join(CHUNKS)}
-PATHS = ("/json", "/gzip", "/chunked", "/binary", "/cookies", "/close", "/large", "/latin-1")
+PATHS = (
+    "/json",
+    "/gzip",
+    "/chunked",
+    "/binary",
+    "/cookies",
+    "/close",
+    "/large",
+    "/latin-1",
+    "/empty",
+)
 
 
 class Answers(QuietHandler):
@@ -200,6 +212,14 @@ def read_with_urllib(url: str) -> Any:
         return status_line, answer.getheaders(), answer.read()
 
 
+def read_with_requests(url: str) -> Any:
+    with requests.Session() as session:
+        session.trust_env = False  # no proxy or CA bundle from the environment
+        answer = session.get(url, allow_redirects=False)
+        status_line = (answer.raw.version, answer.status_code, answer.reason)
+        return status_line, list(answer.headers.items()), answer.content
+
+
 def read_with_aiohttp(url: str) -> Any:
     async def use(session: aiohttp.ClientSession) -> Any:
         async with session.get(url) as answer:
@@ -217,7 +237,12 @@ def in_session(use: Callable[[aiohttp.ClientSession], Awaitable[T]], **options: 
     return asyncio.run(main())
 
 
-READERS = {"urllib3": read_with_urllib3, "urllib": read_with_urllib, "aiohttp": read_with_aiohttp}
+READERS = {
+    "urllib3": read_with_urllib3,
+    "urllib": read_with_urllib,
+    "aiohttp": read_with_aiohttp,
+    "requests": read_with_requests,
+}
 
 
 @pytest.mark.parametrize("path", PATHS)
